@@ -1,0 +1,105 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/parcours/parcours/eventstore"
+	"github.com/parcours/parcours/eventstore/sqlite"
+	"github.com/parcours/parcours/eventstore/storetest"
+)
+
+func openStore(t testing.TB, dir string, opts sqlite.Options) *sqlite.Store {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(dir, "events.db")
+	if _, err := sqlite.Migrate(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlite.Open(ctx, path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// rawExec runs SQL on the file behind the store's back, as an attacker with
+// file access would, with the immutability triggers dropped.
+func rawExec(t *testing.T, s eventstore.Store, query string, args ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+s.(*sqlite.Store).Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{`DROP TRIGGER IF EXISTS events_immutable_update`, `DROP TRIGGER IF EXISTS events_immutable_delete`, query} {
+		if _, err := db.Exec(q, args...); err != nil && q == query {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, storetest.Harness{
+		New: func(t *testing.T, cfg storetest.Config) eventstore.Store {
+			return openStore(t, t.TempDir(), sqlite.Options{MaxEventSize: cfg.MaxEventSize})
+		},
+		Tamper: func(t *testing.T, s eventstore.Store, stream string, rev uint64, data []byte) {
+			rawExec(t, s, `UPDATE events SET data = ? WHERE stream = ? AND revision = ?`, data, stream, int64(rev))
+		},
+		Delete: func(t *testing.T, s eventstore.Store, stream string, rev uint64) {
+			rawExec(t, s, `DELETE FROM events WHERE stream = ? AND revision = ?`, stream, int64(rev))
+		},
+	})
+}
+
+func TestEventsAreImmutable(t *testing.T) {
+	s := openStore(t, t.TempDir(), sqlite.Options{})
+	ctx := context.Background()
+	if _, err := s.Append(ctx, "s", eventstore.NoStream, eventstore.Proposed{ID: eventstore.NewEventID(), Type: "T", Data: []byte(`{}`), Metadata: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{`UPDATE events SET data = '{"x":1}'`, `DELETE FROM events`} {
+		if _, err := db.Exec(q); err == nil {
+			t.Fatalf("%s succeeded on the events table", q)
+		}
+	}
+}
+
+func TestSchemaVersionGuards(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "events.db")
+	if _, err := sqlite.Open(ctx, path, sqlite.Options{}); !errors.Is(err, sqlite.ErrSchemaTooOld) {
+		t.Fatalf("open before migrate: want ErrSchemaTooOld, got %v", err)
+	}
+	if v, err := sqlite.Migrate(ctx, path); err != nil || v != sqlite.SchemaVersion {
+		t.Fatalf("migrate: %d, %v", v, err)
+	}
+	if v, err := sqlite.Migrate(ctx, path); err != nil || v != sqlite.SchemaVersion {
+		t.Fatalf("migrate again: %d, %v", v, err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO schema_version (version) VALUES (?)`, sqlite.SchemaVersion+1); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := sqlite.Open(ctx, path, sqlite.Options{}); !errors.Is(err, sqlite.ErrSchemaTooNew) {
+		t.Fatalf("open a newer schema: want ErrSchemaTooNew, got %v", err)
+	}
+	if _, err := sqlite.Migrate(ctx, path); !errors.Is(err, sqlite.ErrSchemaTooNew) {
+		t.Fatalf("migrate a newer schema: want ErrSchemaTooNew, got %v", err)
+	}
+}
