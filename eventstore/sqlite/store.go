@@ -52,6 +52,11 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// DataSourceName returns the database/sql data source name the store's
+// writer uses for path, so tools (benchmarks) can open the file with the
+// very same settings.
+func DataSourceName(path string, o Options) string { return dsn(path, o, true) }
+
 func dsn(path string, o Options, write bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")

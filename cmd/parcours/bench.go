@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/parcours/parcours/eventstore"
+)
+
+// benchTarget is a store to measure and the raw baseline to measure it
+// against, on the same machine, with the same durability settings.
+type benchTarget struct {
+	backend string
+	durable string // the durability setting in force, e.g. "synchronous=FULL"
+	store   eventstore.Store
+	raw     rawInserter
+	close   func() error
+}
+
+// rawInserter writes rows the plainest way the backend allows (one
+// transaction per call, no checks, no hashing), as the limit to compare to.
+type rawInserter interface {
+	InsertTx(ctx context.Context, rows []rawRow) error
+}
+
+// rawRow is one event row as the raw baseline writes it.
+type rawRow struct {
+	Stream         string
+	Revision       uint64
+	ID             eventstore.EventID
+	Type           string
+	SchemaVersion  uint32
+	Data, Metadata []byte
+	PrevHash, Hash eventstore.Hash
+}
+
+// benchLine is one JSON result line; every `parcours bench` sub-command
+// prints this shape.
+type benchLine struct {
+	Bench    string  `json:"bench"`
+	Case     string  `json:"case"`
+	Backend  string  `json:"backend"`
+	Value    float64 `json:"value"`
+	Unit     string  `json:"unit"`
+	Baseline float64 `json:"baseline"`
+	Ratio    float64 `json:"ratio"`
+
+	Writers         int     `json:"writers"`
+	EventsPerAppend int     `json:"events_per_append"`
+	RawRowsPerTx    int     `json:"raw_rows_per_tx"`
+	Durability      string  `json:"durability"`
+	Seconds         float64 `json:"seconds"`
+	Appends         int64   `json:"appends"`
+	P50ms           float64 `json:"p50_ms"`
+	P99ms           float64 `json:"p99_ms"`
+	MaxMs           float64 `json:"max_ms"`
+	Machine         string  `json:"machine"`
+}
+
+func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "append" {
+		return usageError("bench: want a sub-command: append")
+	}
+	return benchAppend(ctx, args[1:], stdout, stderr)
+}
+
+type appendCase struct {
+	name            string
+	writers         int
+	eventsPerAppend int
+	rawRowsPerTx    int
+}
+
+func benchAppend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench append", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object per result")
+	backend := fs.String("backend", "sqlite", "sqlite, postgres or kurrentdb (address from PARCOURS_STORE)")
+	only := fs.String("case", "", "run only this case: 1-writer or 64-writers (default both)")
+	writers := fs.Int("writers", 0, "run one custom case with this many writers instead")
+	perAppend := fs.Int("events-per-append", 1, "events per append in a custom case")
+	dur := fs.Duration("duration", 6*time.Second, "time measured per phase; each case runs store and raw phases twice, alternating")
+	sc := addStoreFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cases := []appendCase{
+		{name: "1-writer", writers: 1, eventsPerAppend: 1, rawRowsPerTx: 1},
+		{name: "64-writers", writers: 64, eventsPerAppend: 1, rawRowsPerTx: 100},
+	}
+	if *writers > 0 {
+		cases = []appendCase{{name: fmt.Sprintf("%d-writers", *writers), writers: *writers, eventsPerAppend: *perAppend, rawRowsPerTx: max(*perAppend, 100)}}
+	} else if *only != "" {
+		cases = slices.DeleteFunc(cases, func(c appendCase) bool { return c.name != *only })
+		if len(cases) == 0 {
+			return usageError("bench append: unknown case %q", *only)
+		}
+	}
+	for _, c := range cases {
+		t, err := openBenchTarget(ctx, *backend, sc)
+		if err != nil {
+			return err
+		}
+		line, err := runAppendCase(ctx, t, c, *dur)
+		if cerr := t.close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("bench append %s: %w", c.name, err)
+		}
+		printBench(stdout, *asJSON, line)
+	}
+	return nil
+}
+
+func openBenchTarget(ctx context.Context, backend string, sc *storeConfig) (*benchTarget, error) {
+	switch backend {
+	case "sqlite":
+		return sqliteBenchTarget(ctx, sc)
+	case "postgres":
+		return postgresBenchTarget(ctx, sc)
+	case "kurrentdb":
+		return kurrentDBBenchTarget(ctx, sc)
+	}
+	return nil, usageError("bench: unknown backend %q", backend)
+}
+
+// runAppendCase measures the store then the raw baseline, twice, and
+// reports the store's events/s against the raw rows/s.
+func runAppendCase(ctx context.Context, t *benchTarget, c appendCase, phase time.Duration) (benchLine, error) {
+	var storeEvents, rawRows int64
+	var storeTime, rawTime time.Duration
+	var lat []time.Duration
+	for round := 0; round < 2; round++ {
+		n, l, d, err := storePhase(ctx, t.store, c, phase, round)
+		if err != nil {
+			return benchLine{}, err
+		}
+		storeEvents, storeTime, lat = storeEvents+n, storeTime+d, append(lat, l...)
+		if t.raw == nil {
+			continue
+		}
+		n, d, err = rawPhase(ctx, t.raw, c, phase, round)
+		if err != nil {
+			return benchLine{}, err
+		}
+		rawRows, rawTime = rawRows+n, rawTime+d
+	}
+	slices.Sort(lat)
+	value := float64(storeEvents) / storeTime.Seconds()
+	line := benchLine{
+		Bench: "append", Case: c.name, Backend: t.backend, Value: round1(value), Unit: "events/s",
+		Writers: c.writers, EventsPerAppend: c.eventsPerAppend, RawRowsPerTx: c.rawRowsPerTx,
+		Durability: t.durable, Seconds: round1(storeTime.Seconds() + rawTime.Seconds()), Appends: int64(len(lat)),
+		P50ms: ms(quantile(lat, 0.50)), P99ms: ms(quantile(lat, 0.99)), MaxMs: ms(quantile(lat, 1)), Machine: machine(),
+	}
+	if rawRows > 0 {
+		line.Baseline = round1(float64(rawRows) / rawTime.Seconds())
+		line.Ratio = float64(int(value/line.Baseline*1000)) / 1000
+	}
+	return line, nil
+}
+
+func storePhase(ctx context.Context, s eventstore.Store, c appendCase, phase time.Duration, round int) (int64, []time.Duration, time.Duration, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var events atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	var firstErr error
+	var wg sync.WaitGroup
+	start := time.Now()
+	deadline := start.Add(phase)
+	for w := 0; w < c.writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stream := fmt.Sprintf("bench-%d-%d", round, w)
+			exp := eventstore.NoStream
+			var mine []time.Duration
+			for time.Now().Before(deadline) {
+				batch := benchEvents(c.eventsPerAppend)
+				t0 := time.Now()
+				res, err := s.Append(ctx, stream, exp, batch...)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					cancel()
+					return
+				}
+				mine = append(mine, time.Since(t0))
+				events.Add(int64(len(batch)))
+				exp = eventstore.Exactly(res.LastRevision)
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return events.Load(), lat, time.Since(start), firstErr
+}
+
+func rawPhase(ctx context.Context, raw rawInserter, c appendCase, phase time.Duration, round int) (int64, time.Duration, error) {
+	var rows atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, c.writers)
+	start := time.Now()
+	deadline := start.Add(phase)
+	for w := 0; w < c.writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stream := fmt.Sprintf("raw-%d-%d", round, w)
+			var rev uint64
+			for time.Now().Before(deadline) {
+				batch := make([]rawRow, c.rawRowsPerTx)
+				for i, e := range benchEvents(c.rawRowsPerTx) {
+					batch[i] = rawRow{Stream: stream, Revision: rev, ID: e.ID, Type: e.Type, SchemaVersion: e.SchemaVersion, Data: e.Data, Metadata: e.Metadata}
+					rev++
+				}
+				if err := raw.InsertTx(ctx, batch); err != nil {
+					errs <- err
+					return
+				}
+				rows.Add(int64(len(batch)))
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return rows.Load(), time.Since(start), <-errs
+}
+
+// benchEvents returns n realistic small events (about 300 bytes each).
+func benchEvents(n int) []eventstore.Proposed {
+	out := make([]eventstore.Proposed, n)
+	for i := range out {
+		id := eventstore.NewEventID()
+		out[i] = eventstore.Proposed{
+			ID: id, Type: "ExperienceAdded", SchemaVersion: 1,
+			Data:     []byte(`{"experience_id":"` + id.String() + `","kind":"professional","context":"formal","from":"2021-09-01","to":"2023-06-30","occupation":"ROME:K1201"}`),
+			Metadata: []byte(`{"actor":"person-7f3a","role":"beneficiary","tenant":"structure-12","correlation_id":"` + id.String() + `"}`),
+		}
+	}
+	return out
+}
+
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q * float64(len(sorted)-1))
+	return sorted[i]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func round1(f float64) float64 { return float64(int64(f*10)) / 10 }
+
+func machine() string {
+	cpu := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%d cores, %s, %s", runtime.NumCPU(), cpu, runtime.Version())
+}
+
+func printBench(w io.Writer, asJSON bool, l benchLine) {
+	if asJSON {
+		b, _ := json.Marshal(l)
+		fmt.Fprintln(w, string(b))
+		return
+	}
+	fmt.Fprintf(w, "%s %-12s %-9s %10.1f %s  baseline %10.1f  ratio %.3f  p50 %.2fms p99 %.2fms max %.2fms  (%s)\n",
+		l.Bench, l.Case, l.Backend, l.Value, l.Unit, l.Baseline, l.Ratio, l.P50ms, l.P99ms, l.MaxMs, l.Durability)
+}

@@ -1,0 +1,91 @@
+// Command parcours is the one binary of Parcours: the service and its
+// administration tools.
+//
+//	parcours serve     run the service (embedded SQLite store by default)
+//	parcours migrate   create or upgrade the store's schema
+//	parcours verify    check the hash chain of a stream, or of every stream
+//	parcours bench     measure the store (append) and print JSON lines
+//
+// Every command reads its configuration from flags, then PARCOURS_*
+// environment variables, then defaults.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// exitError carries a process exit code other than 1.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+const usage = `parcours — an event-sourced e-portfolio ledger
+
+Usage:
+  parcours serve   [--addr 127.0.0.1:8080] [--data ./parcours-data] [--store URL]
+  parcours migrate [--data DIR] [--store URL]
+  parcours verify  [--data DIR] [--store URL] (--stream ID | --all)
+  parcours bench append [--json] [--backend sqlite|postgres|kurrentdb] [--case NAME] ...
+
+Run "parcours COMMAND -h" for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, log)
+	if err == nil {
+		return
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "parcours:", err)
+	} else {
+		code = 0
+	}
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, stdout, stderr, log)
+	case "migrate":
+		return migrate(ctx, rest, stdout, stderr)
+	case "verify":
+		return verify(ctx, rest, stdout, stderr)
+	case "bench":
+		return bench(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError("unknown command %q", cmd)
+}

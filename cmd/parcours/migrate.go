@@ -1,0 +1,23 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+)
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sc := addStoreFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	where, v, err := migrateStore(ctx, sc)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	fmt.Fprintf(stdout, "%s: schema at version %d\n", where, v)
+	return nil
+}

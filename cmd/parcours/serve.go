@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/parcours/parcours/httpapi"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", env("PARCOURS_ADDR", "127.0.0.1:8080"), "listen address (env PARCOURS_ADDR)")
+	sc := addStoreFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	kind, err := sc.kind()
+	if err != nil {
+		return err
+	}
+	// The embedded default migrates itself so that a newcomer has nothing
+	// to set up; server stores are migrated by `parcours migrate`.
+	store, err := openStore(ctx, sc, kind == "sqlite")
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer store.Close()
+
+	api := httpapi.New(log, func(ctx context.Context) error {
+		_, err := store.Head(ctx)
+		return err
+	})
+	srv := &http.Server{
+		Handler:           api.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	log.Info("parcours serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("store", kind), slog.String("data", sc.Data))
+	fmt.Fprintf(stdout, "Parcours is running: open http://%s/healthz\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
