@@ -1,0 +1,152 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/parcours/parcours/eventstore"
+)
+
+// querier is what the store's statements run on: the pool, a connection or
+// a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// row is one event as inserted.
+type row struct {
+	stream     string
+	rev        uint64
+	event      eventstore.Proposed
+	prev, hash eventstore.Hash
+}
+
+// linkRows appends to rows the events of one append, chained by chain.
+func linkRows(rows []row, stream string, chain *eventstore.Chain, events []eventstore.Proposed) []row {
+	for _, e := range events {
+		rev, prev, hash := chain.Link(stream, e)
+		rows = append(rows, row{stream: stream, rev: rev, event: e, prev: prev, hash: hash})
+	}
+	return rows
+}
+
+const (
+	constraintStreamRevision = "events_stream_revision_key"
+	constraintEventID        = "events_event_id_key"
+)
+
+// insertSQL inserts a whole batch in one statement, so in one transaction
+// when it runs on its own, and notifies listeners in that transaction:
+// PostgreSQL delivers the notification only once it has committed.
+const insertSQL = `WITH ins AS (
+	INSERT INTO events (stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
+	SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::bigint[], $6::bytea[], $7::bytea[], $8::bytea[], $9::bytea[])
+	RETURNING event_id, tx_id, seq
+), wake AS (SELECT pg_notify($10, ''))
+SELECT ins.event_id, ins.tx_id, ins.seq FROM ins, wake`
+
+// insertRows inserts rows in one statement on q and returns each event's
+// position. Rows are numbered (seq) in the order given.
+func insertRows(ctx context.Context, q querier, rows []row, channel string) (map[eventstore.EventID]eventstore.Position, error) {
+	n := len(rows)
+	var (
+		streams, types = make([]string, n), make([]string, n)
+		revs, versions = make([]int64, n), make([]int64, n)
+		ids            = make([][16]byte, n)
+		data, meta     = make([][]byte, n), make([][]byte, n)
+		prevs, hashes  = make([][]byte, n), make([][]byte, n)
+		positions      = make(map[eventstore.EventID]eventstore.Position, n)
+		id             [16]byte
+		txID           uint64
+		seq            int64
+	)
+	for i := range rows {
+		r := &rows[i]
+		streams[i], revs[i], ids[i], types[i] = r.stream, int64(r.rev), r.event.ID, r.event.Type
+		versions[i], data[i], meta[i] = int64(r.event.SchemaVersion), r.event.Data, r.event.Metadata
+		prevs[i], hashes[i] = r.prev[:], r.hash[:]
+	}
+	res, err := q.Query(ctx, insertSQL, streams, revs, ids, types, versions, data, meta, prevs, hashes, channel)
+	if err != nil {
+		return nil, fmt.Errorf("insert %d events: %w", n, err)
+	}
+	_, err = pgx.ForEachRow(res, []any{&id, &txID, &seq}, func() error {
+		positions[id] = eventstore.Position{Hi: txID, Lo: uint64(seq)}
+		return nil
+	})
+	if err == nil && len(positions) != n {
+		err = fmt.Errorf("%d rows returned", len(positions))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("insert %d events: %w", n, err)
+	}
+	return positions, nil
+}
+
+// readHeads returns the last event of each of streams that has one.
+func readHeads(ctx context.Context, q querier, streams []string) (map[string]head, error) {
+	res, err := q.Query(ctx, `SELECT s.stream, h.revision, h.hash FROM unnest($1::text[]) AS s(stream)
+		CROSS JOIN LATERAL (SELECT revision, hash FROM events e WHERE e.stream = s.stream ORDER BY revision DESC LIMIT 1) h`, streams)
+	if err != nil {
+		return nil, fmt.Errorf("read stream heads: %w", err)
+	}
+	heads := make(map[string]head, len(streams))
+	var (
+		stream string
+		rev    int64
+		hash   []byte
+	)
+	_, err = pgx.ForEachRow(res, []any{&stream, &rev, &hash}, func() error {
+		h := head{rev: uint64(rev), exists: true}
+		if copy(h.hash[:], hash) != len(h.hash) {
+			return fmt.Errorf("stream %s revision %d: malformed hash", stream, rev)
+		}
+		heads[stream] = h
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read stream heads: %w", err)
+	}
+	return heads, nil
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+func isUniqueViolationOf(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
+}
+
+const selectEvents = `SELECT tx_id, seq, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash FROM events`
+
+// scanEvents reads rows of selectEvents and closes them.
+func scanEvents(rows pgx.Rows) ([]eventstore.Event, error) {
+	var (
+		out        []eventstore.Event
+		e          eventstore.Event
+		seq, rev   int64
+		sv         int64
+		at         time.Time
+		prev, hash []byte
+	)
+	_, err := pgx.ForEachRow(rows, []any{&e.Position.Hi, &seq, &e.Stream, &rev, &e.ID, &e.Type, &sv, &e.Data, &e.Metadata, &at, &prev, &hash}, func() error {
+		if len(prev) != 32 || len(hash) != 32 {
+			return fmt.Errorf("event at %d.%d: malformed hash column", e.Position.Hi, seq)
+		}
+		e.Position.Lo, e.Revision, e.SchemaVersion, e.RecordedAt = uint64(seq), uint64(rev), uint32(sv), at.UTC()
+		copy(e.PrevHash[:], prev)
+		copy(e.Hash[:], hash)
+		out = append(out, e)
+		e.Data, e.Metadata = nil, nil
+		return nil
+	})
+	return out, err
+}
