@@ -1,0 +1,189 @@
+package personaldata
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Errors of the key ring.
+var (
+	// ErrErased: the person's key was destroyed (or never existed), so
+	// their sealed data can no longer be read.
+	ErrErased = errors.New("personal data erased")
+	// ErrNoKey: the key store holds no key for the subject.
+	ErrNoKey = errors.New("no key for this person")
+	// ErrInvalid: malformed sealed data or subject.
+	ErrInvalid = errors.New("invalid personal data")
+)
+
+// KeyStore keeps wrapped keys apart from the events. Implementations:
+// SQLiteKeys and PostgresKeys; both pass the same tests.
+type KeyStore interface {
+	// PutIfAbsent stores wrapped as subject's key unless one is stored, and
+	// returns the stored one. ErrErased if the subject was erased.
+	PutIfAbsent(ctx context.Context, subject string, wrapped []byte) ([]byte, error)
+	// Get returns subject's wrapped key: ErrErased if erased, ErrNoKey if none.
+	Get(ctx context.Context, subject string) ([]byte, error)
+	// PutFileKey stores a file's wrapped key under its owner.
+	PutFileKey(ctx context.Context, fileID, subject string, wrapped []byte) error
+	// GetFileKey returns a file's owner and wrapped key (ErrErased if gone).
+	GetFileKey(ctx context.Context, fileID string) (subject string, wrapped []byte, err error)
+	// FileIDs lists the files of subject.
+	FileIDs(ctx context.Context, subject string) ([]string, error)
+	// Erase destroys subject's key and file keys, records a tombstone and
+	// scrubs the freed bytes from storage. It is idempotent.
+	Erase(ctx context.Context, subject string) (fileKeys int, err error)
+}
+
+// Keyring hands out the data keys of people, unwrapping them with the
+// master key and keeping a bounded cache of unwrapped keys.
+type Keyring struct {
+	store  KeyStore
+	master cipher.AEAD
+
+	mu    sync.Mutex
+	cache map[string]cipher.AEAD
+}
+
+const cacheSize = 4096
+
+// NewKeyring returns a key ring over store with the 32-byte master key.
+func NewKeyring(store KeyStore, masterKey []byte) (*Keyring, error) {
+	aead, err := newAEAD(masterKey)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	return &Keyring{store: store, master: aead, cache: map[string]cipher.AEAD{}}, nil
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	if len(key) != 32 {
+		return nil, fmt.Errorf("key of %d bytes, want 32", len(key))
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+// ValidateSubject checks a data subject's ID: 1 to 200 bytes, no NUL.
+func ValidateSubject(subject string) error {
+	if subject == "" || len(subject) > 200 {
+		return fmt.Errorf("subject must be 1 to 200 bytes: %w", ErrInvalid)
+	}
+	for i := 0; i < len(subject); i++ {
+		if subject[i] == 0 {
+			return fmt.Errorf("subject contains NUL: %w", ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// key returns subject's data key as an AEAD, creating the key if create is
+// set and none exists.
+func (k *Keyring) key(ctx context.Context, subject string, create bool) (cipher.AEAD, error) {
+	if err := ValidateSubject(subject); err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	a, ok := k.cache[subject]
+	k.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	wrapped, err := k.store.Get(ctx, subject)
+	if errors.Is(err, ErrNoKey) && create {
+		wrapped, err = k.newKey(ctx, subject)
+	}
+	if errors.Is(err, ErrNoKey) {
+		return nil, fmt.Errorf("key of %s: %w: %w", subject, ErrErased, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("key of %s: %w", subject, err)
+	}
+	raw, err := k.unwrap(wrapped, personKeyAD(subject))
+	if err != nil {
+		return nil, fmt.Errorf("unwrap key of %s: %w", subject, err)
+	}
+	a, err = newAEAD(raw)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	if len(k.cache) >= cacheSize {
+		for s := range k.cache { // drop an arbitrary entry
+			delete(k.cache, s)
+			break
+		}
+	}
+	k.cache[subject] = a
+	k.mu.Unlock()
+	return a, nil
+}
+
+func (k *Keyring) newKey(ctx context.Context, subject string) ([]byte, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, fmt.Errorf("generate key: %w", err)
+	}
+	return k.store.PutIfAbsent(ctx, subject, k.wrap(raw, personKeyAD(subject)))
+}
+
+func personKeyAD(subject string) []byte { return []byte("parcours.person-key.v1\x00" + subject) }
+
+func (k *Keyring) wrap(raw, ad []byte) []byte { return seal(k.master, raw, ad) }
+
+func (k *Keyring) unwrap(wrapped, ad []byte) ([]byte, error) { return open(k.master, wrapped, ad) }
+
+// seal returns nonce || AEAD(plaintext).
+func seal(a cipher.AEAD, plaintext, ad []byte) []byte {
+	nonce := make([]byte, a.NonceSize(), a.NonceSize()+len(plaintext)+a.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		panic("personaldata: crypto/rand failed: " + err.Error())
+	}
+	return a.Seal(nonce, nonce, plaintext, ad)
+}
+
+func open(a cipher.AEAD, sealed, ad []byte) ([]byte, error) {
+	if len(sealed) < a.NonceSize()+a.Overhead() {
+		return nil, fmt.Errorf("sealed value too short: %w", ErrInvalid)
+	}
+	out, err := a.Open(nil, sealed[:a.NonceSize()], sealed[a.NonceSize():], ad)
+	if err != nil {
+		return nil, fmt.Errorf("authentication failed (wrong key, or moved or altered data): %w", ErrInvalid)
+	}
+	return out, nil
+}
+
+// Erase destroys subject's key and file keys (see KeyStore.Erase) and
+// forgets the cached key.
+func (k *Keyring) Erase(ctx context.Context, subject string) (int, error) {
+	if err := ValidateSubject(subject); err != nil {
+		return 0, err
+	}
+	k.mu.Lock()
+	delete(k.cache, subject)
+	k.mu.Unlock()
+	n, err := k.store.Erase(ctx, subject)
+	k.mu.Lock()
+	delete(k.cache, subject) // a reader may have cached it meanwhile
+	k.mu.Unlock()
+	if err != nil {
+		return n, fmt.Errorf("erase %s: %w", subject, err)
+	}
+	return n, nil
+}
+
+// Forget drops a cached key, so the next use reads the key store again.
+// Processes that share a key store call it when they learn of an erasure.
+func (k *Keyring) Forget(subject string) {
+	k.mu.Lock()
+	delete(k.cache, subject)
+	k.mu.Unlock()
+}
