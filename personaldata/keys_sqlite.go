@@ -233,4 +233,3 @@ func (s *SQLiteKeys) checkpoint(ctx context.Context) error {
 		}
 	}
 }
-
