@@ -79,6 +79,16 @@ type appendCase struct {
 	writers         int
 	eventsPerAppend int
 	rawRowsPerTx    int
+	// sealed compares appends with sealed personal data against the same
+	// appends in clear, instead of against raw inserts.
+	sealed bool
+}
+
+// eventGen makes the events of one append to stream at revision next.
+type eventGen func(ctx context.Context, stream string, next uint64, n int) ([]eventstore.Proposed, error)
+
+func clearEvents(_ context.Context, _ string, _ uint64, n int) ([]eventstore.Proposed, error) {
+	return benchEvents(n), nil
 }
 
 func benchAppend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -86,7 +96,7 @@ func benchAppend(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per result")
 	backend := fs.String("backend", "sqlite", "sqlite, postgres or kurrentdb (address from PARCOURS_STORE)")
-	only := fs.String("case", "", "run only this case: 1-writer or 64-writers (default both)")
+	only := fs.String("case", "", "run only this case: 1-writer, 64-writers or sealed (default all)")
 	writers := fs.Int("writers", 0, "run one custom case with this many writers instead")
 	perAppend := fs.Int("events-per-append", 1, "events per append in a custom case")
 	dur := fs.Duration("duration", 6*time.Second, "time measured per phase; each case runs store and raw phases twice, alternating")
@@ -97,6 +107,7 @@ func benchAppend(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	cases := []appendCase{
 		{name: "1-writer", writers: 1, eventsPerAppend: 1, rawRowsPerTx: 1},
 		{name: "64-writers", writers: 64, eventsPerAppend: 1, rawRowsPerTx: 100},
+		{name: "sealed", writers: 16, eventsPerAppend: 1, sealed: true},
 	}
 	if *writers > 0 {
 		cases = []appendCase{{name: fmt.Sprintf("%d-writers", *writers), writers: *writers, eventsPerAppend: *perAppend, rawRowsPerTx: max(*perAppend, 100)}}
@@ -111,7 +122,12 @@ func benchAppend(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
-		line, err := runAppendCase(ctx, t, c, *dur)
+		var line benchLine
+		if c.sealed {
+			line, err = runSealedCase(ctx, t, c, *dur)
+		} else {
+			line, err = runAppendCase(ctx, t, c, *dur)
+		}
 		if cerr := t.close(); err == nil {
 			err = cerr
 		}
@@ -142,7 +158,7 @@ func runAppendCase(ctx context.Context, t *benchTarget, c appendCase, phase time
 	var storeTime, rawTime time.Duration
 	var lat []time.Duration
 	for round := 0; round < 2; round++ {
-		n, l, d, err := storePhase(ctx, t.store, c, phase, round)
+		n, l, d, err := storePhase(ctx, t.store, c, phase, fmt.Sprint(round), clearEvents)
 		if err != nil {
 			return benchLine{}, err
 		}
@@ -171,7 +187,7 @@ func runAppendCase(ctx context.Context, t *benchTarget, c appendCase, phase time
 	return line, nil
 }
 
-func storePhase(ctx context.Context, s eventstore.Store, c appendCase, phase time.Duration, round int) (int64, []time.Duration, time.Duration, error) {
+func storePhase(ctx context.Context, s eventstore.Store, c appendCase, phase time.Duration, round string, gen eventGen) (int64, []time.Duration, time.Duration, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var events atomic.Int64
@@ -185,13 +201,16 @@ func storePhase(ctx context.Context, s eventstore.Store, c appendCase, phase tim
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			stream := fmt.Sprintf("bench-%d-%d", round, w)
-			exp := eventstore.NoStream
+			stream := fmt.Sprintf("bench-%s-%d", round, w)
+			exp, next := eventstore.NoStream, uint64(0)
 			var mine []time.Duration
 			for time.Now().Before(deadline) {
-				batch := benchEvents(c.eventsPerAppend)
 				t0 := time.Now()
-				res, err := s.Append(ctx, stream, exp, batch...)
+				batch, err := gen(ctx, stream, next, c.eventsPerAppend)
+				var res eventstore.AppendResult
+				if err == nil {
+					res, err = s.Append(ctx, stream, exp, batch...)
+				}
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -203,7 +222,7 @@ func storePhase(ctx context.Context, s eventstore.Store, c appendCase, phase tim
 				}
 				mine = append(mine, time.Since(t0))
 				events.Add(int64(len(batch)))
-				exp = eventstore.Exactly(res.LastRevision)
+				exp, next = eventstore.Exactly(res.LastRevision), res.LastRevision+1
 			}
 			mu.Lock()
 			lat = append(lat, mine...)

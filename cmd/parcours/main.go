@@ -5,6 +5,7 @@
 //	parcours migrate   create or upgrade the store's schema
 //	parcours verify    check the hash chain of a stream, or of every stream
 //	parcours bench     measure the store (append) and print JSON lines
+//	parcours admin     erase-person, export-person
 //
 // Every command reads its configuration from flags, then PARCOURS_*
 // environment variables, then defaults.
@@ -42,6 +43,8 @@ Usage:
   parcours migrate [--data DIR] [--store URL]
   parcours verify  [--data DIR] [--store URL] (--stream ID | --all)
   parcours bench append [--json] [--backend sqlite|postgres|kurrentdb] [--case NAME] ...
+  parcours admin erase-person ID     destroy a person's keys and files (GDPR erasure)
+  parcours admin export-person ID [--out FILE]   one zip with all of a person's data
 
 Run "parcours COMMAND -h" for the flags of a command.
 `
@@ -82,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog
 		return verify(ctx, rest, stdout, stderr)
 	case "bench":
 		return bench(ctx, rest, stdout, stderr)
+	case "admin":
+		return admin(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -126,10 +126,10 @@ func TestBenchAppendJSON(t *testing.T) {
 		t.Fatalf("bench: %v\n%s", err, out)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("want 2 JSON lines, got:\n%s", out)
+	if len(lines) != 3 {
+		t.Fatalf("want 3 JSON lines, got:\n%s", out)
 	}
-	for i, want := range []string{"1-writer", "64-writers"} {
+	for i, want := range []string{"1-writer", "64-writers", "sealed"} {
 		var l map[string]any
 		if err := json.Unmarshal([]byte(lines[i]), &l); err != nil {
 			t.Fatalf("line %d is not JSON: %v", i, err)

@@ -19,5 +19,10 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("migrate: %w", err)
 	}
 	fmt.Fprintf(stdout, "%s: schema at version %d\n", where, v)
-	return nil
+	vault, err := openVault(ctx, sc, true)
+	if err != nil {
+		return fmt.Errorf("migrate keys: %w", err)
+	}
+	fmt.Fprintln(stdout, "personal-data keys: schema up to date")
+	return vault.close()
 }

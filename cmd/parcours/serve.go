@@ -33,6 +33,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer store.Close()
+	vault, err := openVault(ctx, sc, kind == "sqlite")
+	if err != nil {
+		return fmt.Errorf("open personal-data keys: %w", err)
+	}
+	defer vault.close()
 
 	api := httpapi.New(log, func(ctx context.Context) error {
 		_, err := store.Head(ctx)

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/parcours/parcours/eventstore"
+	"github.com/parcours/parcours/personaldata"
+)
+
+func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError("admin: want a sub-command: erase-person ID, export-person ID")
+	}
+	switch args[0] {
+	case "erase-person":
+		return adminErase(ctx, args[1:], stdout, stderr)
+	case "export-person":
+		return adminExport(ctx, args[1:], stdout, stderr)
+	}
+	return usageError("admin: unknown sub-command %q", args[0])
+}
+
+// parseWithID parses flags and one positional person ID, in either order.
+func parseWithID(fs *flag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	rest := fs.Args()
+	if len(rest) > 0 && len(rest[0]) > 0 && rest[0][0] != '-' {
+		if err := fs.Parse(rest[1:]); err != nil {
+			return "", err
+		}
+		if fs.NArg() == 0 {
+			return rest[0], personaldata.ValidateSubject(rest[0])
+		}
+	}
+	return "", usageError("%s: want exactly one person ID", fs.Name())
+}
+
+func adminErase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("admin erase-person", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sc := addStoreFlags(fs)
+	id, err := parseWithID(fs, args)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, sc, false)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer store.Close()
+	v, err := openVault(ctx, sc, false)
+	if err != nil {
+		return err
+	}
+	defer v.close()
+	rep, err := personaldata.ErasePerson(ctx, v.ring, v.files, id)
+	if err != nil {
+		return err
+	}
+	// The erasure is recorded once the keys are gone; the event holds no
+	// personal data. Retrying after a failure here is safe: erasing again
+	// finds nothing left and records the event.
+	data, _ := json.Marshal(map[string]any{"subject": id, "files_destroyed": rep.Files})
+	meta := eventstore.Metadata{Actor: "operator", Role: "operator", OccurredAt: time.Now().UTC()}.Marshal()
+	stream := "person-" + id
+	if eventstore.ValidateStreamName(stream) != nil {
+		stream = "erasures"
+	}
+	res, err := store.Append(ctx, stream, eventstore.Any, eventstore.Proposed{
+		ID: eventstore.NewEventID(), Type: "PersonErased", SchemaVersion: 1, Data: data, Metadata: meta})
+	if err != nil {
+		return fmt.Errorf("keys destroyed, but recording the erasure failed (run the command again): %w", err)
+	}
+	fmt.Fprintf(stdout, "erased %s: key destroyed, %d files destroyed, recorded in %s at revision %d\n", id, rep.Files, stream, res.LastRevision)
+	return nil
+}
+
+func adminExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("admin export-person", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "zip file to write (default: export-ID.zip)")
+	sc := addStoreFlags(fs)
+	id, err := parseWithID(fs, args)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = "export-" + id + ".zip"
+	}
+	store, err := openStore(ctx, sc, false)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer store.Close()
+	v, err := openVault(ctx, sc, false)
+	if err != nil {
+		return err
+	}
+	defer v.close()
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	sum, err := personaldata.Export(ctx, f, store, v.ring, v.files, id, time.Now())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(*out)
+		return err
+	}
+	fmt.Fprintf(stdout, "exported %s to %s: %d events, %d files\n", id, *out, sum.Events, sum.Files)
+	return nil
+}
