@@ -1,0 +1,5 @@
+package domain
+
+// TODO(domain): document events, decisions and their application.
+
+var documentEvents = []EventSpec{}

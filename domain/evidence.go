@@ -1,0 +1,5 @@
+package domain
+
+// TODO(domain): evidence events, decisions and their application.
+
+var evidenceEvents = []EventSpec{}

@@ -1,0 +1,5 @@
+package domain
+
+// TODO(domain): feedback events, decisions and their application.
+
+var feedbackEvents = []EventSpec{}

@@ -1,0 +1,5 @@
+package domain
+
+// TODO(domain): journal events, decisions and their application.
+
+var journalEvents = []EventSpec{}

@@ -1,0 +1,5 @@
+package domain
+
+// TODO(domain): page events, decisions and their application.
+
+var pageEvents = []EventSpec{}
