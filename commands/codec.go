@@ -138,4 +138,3 @@ type Metadata struct {
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	Request        string `json:"request,omitempty"`
 }
-

@@ -107,4 +107,3 @@ func (h *Handler) LeaveStructure(ctx context.Context, call Call, cmd LeaveStruct
 		return s.Leave(cmd.PersonID)
 	})
 }
-
