@@ -72,6 +72,9 @@ type Result struct {
 	Events        int
 	// ID is the ID of what the command created, if it created something.
 	ID string
+	// Secret is a value shown once and never stored in clear (a share
+	// link's token); empty for most commands and on replays.
+	Secret string
 	// Replayed is set when an idempotency key matched an earlier command.
 	Replayed bool
 }
