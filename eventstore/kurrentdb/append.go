@@ -98,7 +98,7 @@ func (s *Store) write(ctx context.Context, stream string, head eventstore.Event,
 			EventType:   e.Type,
 			ContentType: esdb.ContentTypeJson,
 			Data:        e.Data,
-			Metadata:    encodeEnvelope(e.Metadata, chainFields{SchemaVersion: e.SchemaVersion, Prev: prev, Hash: hash}),
+			Metadata:    encodeEnvelope(e.Metadata, envFields{Namespace: s.opts.StreamPrefix, SchemaVersion: e.SchemaVersion, Prev: prev, Hash: hash}),
 		}
 		res.LastRevision = rev
 	}

@@ -85,7 +85,7 @@ func runSuite(t *testing.T, url, run string, truncate func(t *testing.T, prefix,
 
 func rawClient(t *testing.T, url string) *esdb.Client {
 	t.Helper()
-	cfg, err := parseConfig(url)
+	cfg, err := ClientConfig(url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,9 +38,10 @@ func clientConnString(s string) (string, error) {
 	return mapped + "://" + rest, nil
 }
 
-// parseConfig turns a connection string into the client's configuration.
-// Its errors never show the password.
-func parseConfig(s string) (*esdb.Configuration, error) {
+// ClientConfig turns a connection string with any scheme Open accepts into
+// the EventStore-Client-Go configuration, for tools that need the raw client
+// (benchmarks, operations). Its errors never show the password.
+func ClientConfig(s string) (*esdb.Configuration, error) {
 	cs, err := clientConnString(s)
 	if err != nil {
 		return nil, err

@@ -35,7 +35,7 @@ func TestClientConnString(t *testing.T) {
 	}
 }
 
-func TestParseConfig(t *testing.T) {
+func TestClientConfig(t *testing.T) {
 	cases := []struct {
 		in       string
 		address  string
@@ -53,7 +53,7 @@ func TestParseConfig(t *testing.T) {
 		{in: "esdb+discover://ops:p%40ss@cluster.example", address: "cluster.example:2113", discover: true, user: "ops", pw: "p@ss"},
 	}
 	for _, c := range cases {
-		cfg, err := parseConfig(c.in)
+		cfg, err := ClientConfig(c.in)
 		if err != nil {
 			t.Errorf("%s: %v", c.in, err)
 			continue
@@ -72,14 +72,14 @@ func TestParseConfig(t *testing.T) {
 
 // A bad connection string is reported without its password, even when the
 // client's own error quotes the whole string.
-func TestParseConfigHidesPassword(t *testing.T) {
+func TestClientConfigHidesPassword(t *testing.T) {
 	for _, in := range []string{
 		"kurrentdb://admin:s3cr3t-pw@db.example:2113/some/path",
 		"kurrentdb://admin:s3cr3t-pw@db.example:notaport",
 		"esdb://admin:s3cr3t-pw@db.example:2113?tls=maybe",
 		"mysql://admin:s3cr3t-pw@db.example",
 	} {
-		_, err := parseConfig(in)
+		_, err := ClientConfig(in)
 		if err == nil {
 			t.Errorf("%s: accepted", in)
 			continue

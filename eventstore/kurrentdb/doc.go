@@ -26,6 +26,7 @@
 //	data          the caller's data, byte for byte
 //	metadata      {"parcours":1,"sv":N,"prev":"<hex>","hash":"<hex>","meta":<caller's metadata>}
 //
+// (with "ns":"<prefix>" after "parcours" when Options.StreamPrefix is set).
 // The metadata envelope carries the schema version and the chain fields;
 // the caller's metadata is embedded as raw JSON and read back byte for byte
 // (or, in the rare case where it has white space around the object, as a
@@ -66,9 +67,11 @@
 //
 // # The global log
 //
-// The global log is $all, filtered to Parcours events: events of streams
-// that do not start with "$" (and that start with Options.StreamPrefix, if
-// set) whose metadata carries the envelope. A Position is {Hi: commit
+// The global log is $all, filtered to Parcours events of this store: events
+// of streams that do not start with "$" and start with Options.StreamPrefix,
+// whose metadata carries the envelope with this store's namespace (so an
+// unprefixed store does not take a prefixed store's events for its own: the
+// hashes of those cover the stream names without the prefix). A Position is {Hi: commit
 // position, Lo: prepare position}, which orders events as KurrentDB does.
 // ReadAll reads $all forwards and filters in the client (the v4 client
 // offers no server-side filter on reads); Subscribe is a catch-up

@@ -14,9 +14,11 @@ import (
 // envelope; a reader refuses versions it does not know.
 const envelopeVersion = 1
 
-// chainFields are what a KurrentDB event carries besides the caller's data
-// and metadata: the schema version and the hash-chain links.
-type chainFields struct {
+// envFields are what a KurrentDB event carries besides the caller's data
+// and metadata: the store's namespace (Options.StreamPrefix, "" for none),
+// the schema version and the hash-chain links.
+type envFields struct {
+	Namespace     string
 	SchemaVersion uint32
 	Prev, Hash    eventstore.Hash
 }
@@ -33,10 +35,16 @@ var errNoEnvelope = errors.New("no Parcours metadata envelope")
 // caller's bytes must come back exactly. A JSON value embedded as is keeps
 // its bytes, except white space around it, which a decoder drops; metadata
 // with such white space is stored as a JSON string under "meta_text" instead.
-func encodeEnvelope(meta []byte, f chainFields) []byte {
+func encodeEnvelope(meta []byte, f envFields) []byte {
 	b := make([]byte, 0, len(meta)+180)
 	b = append(b, `{"parcours":`...)
 	b = strconv.AppendInt(b, envelopeVersion, 10)
+	if f.Namespace != "" {
+		// Options.validate allows only letters, digits and "-_.:@" here.
+		b = append(b, `,"ns":"`...)
+		b = append(b, f.Namespace...)
+		b = append(b, '"')
+	}
 	b = append(b, `,"sv":`...)
 	b = strconv.AppendUint(b, uint64(f.SchemaVersion), 10)
 	b = append(b, `,"prev":"`...)
@@ -66,6 +74,7 @@ func bareObject(meta []byte) bool {
 // envelope is the decoded form of the metadata envelope.
 type envelope struct {
 	Version  *int            `json:"parcours"`
+	NS       string          `json:"ns"`
 	SV       uint32          `json:"sv"`
 	Prev     string          `json:"prev"`
 	Hash     string          `json:"hash"`
@@ -76,8 +85,8 @@ type envelope struct {
 // decodeEnvelope reads the caller's metadata and the chain fields back from
 // a KurrentDB event's metadata. It returns errNoEnvelope for metadata that
 // is not an envelope at all, and a descriptive error for a damaged one.
-func decodeEnvelope(b []byte) ([]byte, chainFields, error) {
-	var f chainFields
+func decodeEnvelope(b []byte) ([]byte, envFields, error) {
+	var f envFields
 	if !bareObject(b) {
 		return nil, f, errNoEnvelope
 	}
@@ -95,7 +104,7 @@ func decodeEnvelope(b []byte) ([]byte, chainFields, error) {
 	if f.Hash, err = eventstore.ParseHash(env.Hash); err != nil {
 		return nil, f, fmt.Errorf("metadata envelope: hash: %w", err)
 	}
-	f.SchemaVersion = env.SV
+	f.Namespace, f.SchemaVersion = env.NS, env.SV
 	switch {
 	case env.Meta != nil && env.MetaText == nil:
 		return []byte(env.Meta), f, nil

@@ -32,7 +32,7 @@ var oddMetadata = []string{
 }
 
 func TestEnvelopeRoundTrip(t *testing.T) {
-	f := chainFields{SchemaVersion: 7}
+	f := envFields{Namespace: "ns-1:x@y_z.", SchemaVersion: 7}
 	f.Prev[0], f.Prev[31] = 0xab, 0x01
 	f.Hash[5] = 0xff
 	for i, meta := range oddMetadata {
@@ -60,7 +60,7 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 // The envelope's exact bytes are part of the stored format: a change here
 // is a change of what older binaries can read.
 func TestEnvelopeGolden(t *testing.T) {
-	var f chainFields
+	var f envFields
 	f.SchemaVersion = 3
 	for i := range f.Prev {
 		f.Prev[i] = byte(i)
@@ -75,8 +75,15 @@ func TestEnvelopeGolden(t *testing.T) {
 			`"prev":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",` +
 			`"hash":"fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0",` +
 			`"meta_text":" {\"actor\":\"\u003cé\u003e\"}\n"}`},
+		{`{}`, `{"parcours":1,"ns":"site-2.","sv":3,` +
+			`"prev":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",` +
+			`"hash":"fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0",` +
+			`"meta":{}}`},
 	}
-	for _, c := range cases {
+	for i, c := range cases {
+		if i == 2 {
+			f.Namespace = "site-2."
+		}
 		if got := string(encodeEnvelope([]byte(c.meta), f)); got != c.want {
 			t.Errorf("envelope of %q:\n got %s\nwant %s", c.meta, got, c.want)
 		}
@@ -126,7 +133,7 @@ func FuzzEnvelope(f *testing.F) {
 		if eventstore.ValidateAppend("s", []eventstore.Proposed{p}, 0) != nil {
 			return
 		}
-		cf := chainFields{SchemaVersion: uint32(len(b)), Hash: eventstore.ComputeHash("s", 0, p, eventstore.Hash{})}
+		cf := envFields{SchemaVersion: uint32(len(b)), Hash: eventstore.ComputeHash("s", 0, p, eventstore.Hash{})}
 		got, gf, err := decodeEnvelope(encodeEnvelope(b, cf))
 		if err != nil || !bytes.Equal(got, b) || gf != cf {
 			t.Fatalf("metadata %q: got %q, %+v, %v", b, got, gf, err)

@@ -70,7 +70,7 @@ func TestPositionMapping(t *testing.T) {
 // errors mapped are the client's own *esdb.Error values.
 func TestClientErrors(t *testing.T) {
 	f, conn := startFake(t)
-	cfg, err := parseConfig(conn)
+	cfg, err := ClientConfig(conn)
 	if err != nil {
 		t.Fatal(err)
 	}

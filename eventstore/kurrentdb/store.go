@@ -101,7 +101,7 @@ func Open(ctx context.Context, connString string, opts Options) (*Store, error) 
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	cfg, err := parseConfig(connString)
+	cfg, err := ClientConfig(connString)
 	if err != nil {
 		return nil, err
 	}
@@ -234,6 +234,11 @@ func (s *Store) decode(r *esdb.RecordedEvent) (eventstore.Event, error) {
 		e.Data = []byte{}
 	}
 	meta, f, err := decodeEnvelope(r.UserMetadata)
+	if err == nil && f.Namespace != s.opts.StreamPrefix {
+		// Written by a store of another namespace: its hashes cover the
+		// stream name without that store's prefix.
+		err = fmt.Errorf("%w: written in namespace %q", errNoEnvelope, f.Namespace)
+	}
 	if err != nil {
 		e.Metadata = r.UserMetadata
 		return e, fmt.Errorf("event %s of %s at revision %d: %w", e.ID, r.StreamID, r.EventNumber, err)

@@ -245,3 +245,41 @@ func TestClose(t *testing.T) {
 		t.Fatalf("second Close: %v", err)
 	}
 }
+
+// A stream prefix is a namespace: each store's global log holds only its
+// own events, even those of an unprefixed store, whose streams have no
+// recognisable name.
+func TestNamespaces(t *testing.T) {
+	_, conn := startFake(t)
+	ctx := context.Background()
+	a := openFake(t, conn, Options{StreamPrefix: "a."})
+	b := openFake(t, conn, Options{})
+	pa, pb := proposed(2), proposed(3)
+	if _, err := a.Append(ctx, "portfolio-1", eventstore.NoStream, pa...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Append(ctx, "portfolio-1", eventstore.NoStream, pb...); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		s    *Store
+		want []eventstore.Proposed
+	}{{a, pa}, {b, pb}} {
+		all, err := c.s.ReadAll(ctx, eventstore.Start, 100)
+		if err != nil || len(all) != len(c.want) {
+			t.Fatalf("prefix %q: %d events in the log, %v", c.s.opts.StreamPrefix, len(all), err)
+		}
+		for i, e := range all {
+			if e.ID != c.want[i].ID || e.Stream != "portfolio-1" {
+				t.Fatalf("prefix %q: event %d is %s of %s", c.s.opts.StreamPrefix, i, e.ID, e.Stream)
+			}
+		}
+		if v, err := eventstore.VerifyLog(ctx, c.s); err != nil || v.Events != uint64(len(c.want)) {
+			t.Fatalf("prefix %q: verify log: %+v, %v", c.s.opts.StreamPrefix, v, err)
+		}
+	}
+	// Read through the wrong store, a's events are not Parcours events.
+	if _, err := eventstore.VerifyStream(ctx, b, "a.portfolio-1"); !errors.Is(err, eventstore.ErrChainBroken) {
+		t.Fatalf("a's stream verified through b: %v", err)
+	}
+}
