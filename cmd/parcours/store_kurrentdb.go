@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"github.com/parcours/parcours/eventstore"
+	"github.com/parcours/parcours/eventstore/kurrentdb"
 )
 
-// TODO(kurrentdb): open the KurrentDB store.
-
+// openKurrentDB opens the KurrentDB (EventStoreDB) store that --store names:
+// esdb://, esdb+discover://, kurrentdb:// or kurrentdb+discover://, with the
+// client's settings (?tls=false, credentials, node preference …). KurrentDB
+// has no schema to migrate; read models live in SQLite or PostgreSQL as
+// configured.
 func openKurrentDB(ctx context.Context, c *storeConfig) (eventstore.Store, error) {
-	return nil, errors.New("the KurrentDB store is not built yet")
+	return kurrentdb.Open(ctx, c.Store, kurrentdb.Options{MaxEventSize: c.MaxEventSize})
 }
