@@ -68,10 +68,16 @@ type benchLine struct {
 }
 
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "append" {
-		return usageError("bench: want a sub-command: append")
+	if len(args) == 0 {
+		return usageError("bench: want a sub-command: append, command")
 	}
-	return benchAppend(ctx, args[1:], stdout, stderr)
+	switch args[0] {
+	case "append":
+		return benchAppend(ctx, args[1:], stdout, stderr)
+	case "command":
+		return benchCommand(ctx, args[1:], stdout, stderr)
+	}
+	return usageError("bench: unknown sub-command %q (want append, command)", args[0])
 }
 
 type appendCase struct {

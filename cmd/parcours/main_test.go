@@ -200,3 +200,18 @@ func TestServe(t *testing.T) {
 		t.Fatalf("serve did not stop cleanly on SIGTERM: %v\n%s", err, out.String())
 	}
 }
+
+func TestBenchCommandJSON(t *testing.T) {
+	out, err := runCmd(t, "bench", "command", "--json", "--long", "60", "--commands", "5")
+	if err != nil {
+		t.Fatalf("bench command: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want 3 lines:\n%s", out)
+	}
+	var last map[string]any
+	if err := json.Unmarshal([]byte(lines[2]), &last); err != nil || last["case"] != "60-vs-10" || last["ratio"].(float64) <= 0 {
+		t.Fatalf("ratio line: %v %s", err, lines[2])
+	}
+}
