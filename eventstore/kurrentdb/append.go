@@ -34,52 +34,66 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if len(found) > 0 {
 		return eventstore.MatchRetry(stream, events, found)
 	}
-	// Only an append that does not pin the revision can be a retry landing
-	// anywhere in the stream; exact ones are checked when they conflict.
-	search := expected.IsAny() || expected.IsStreamExists()
 	for attempt := 1; ; attempt++ {
-		window := 1
-		if search && attempt == 1 {
-			window = s.opts.RetryWindow
-		}
-		recent, err := s.readStream(ctx, stream, esdb.ReadStreamOptions{Direction: esdb.Backwards, From: esdb.End{}}, window)
-		if err != nil && !isNotFound(err) {
-			return none, clientError(ctx, op+": read the head", err)
-		}
-		if search && attempt == 1 {
-			if found := withIDs(recent, events); len(found) > 0 {
-				return s.matchAround(ctx, stream, events, found)
-			}
-		}
-		var head eventstore.Event
-		exists := len(recent) > 0
-		if exists {
-			head = recent[0]
-		}
-		if !expected.Check(head.Revision, exists) {
-			return s.resolveConflict(ctx, stream, expected, events, head.Revision, exists)
-		}
-		if exists && head.Hash == (eventstore.Hash{}) {
-			return none, &eventstore.ChainError{Stream: stream, Revision: head.Revision, Reason: "the last event is not a Parcours event (no metadata envelope); refusing to link onto it"}
-		}
-		res, wr, err := s.write(ctx, stream, head, exists, events)
-		if err == nil {
-			return s.confirm(ctx, stream, res, wr, events)
-		}
-		ce, reported, isConflict := conflictFrom(err, stream, expected)
-		switch {
-		case !isConflict || ctx.Err() != nil:
-			return none, clientError(ctx, op, err)
-		case !search && reported:
-			return s.resolveConflict(ctx, stream, expected, events, ce.Actual, ce.Exists)
-		case attempt >= s.opts.AppendAttempts:
-			return none, fmt.Errorf("%s: another writer moved the head %d times in a row: %w", op, attempt, ce)
+		res, again, err := s.tryAppend(ctx, stream, expected, events, attempt)
+		if !again {
+			return res, err
 		}
 		// Another writer won the race: read the new head and link again.
 		if err := pause(ctx, time.Duration(rand.N(attempt*2000))*time.Microsecond); err != nil {
 			return none, fmt.Errorf("%s: %w", op, err)
 		}
 	}
+}
+
+// tryAppend reads the head, checks the expectation, links and appends.
+// again reports that another writer moved the head meanwhile and that a new
+// attempt may succeed.
+func (s *Store) tryAppend(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events []eventstore.Proposed, attempt int) (res eventstore.AppendResult, again bool, err error) {
+	op := "append to " + stream
+	// Only an append that does not pin the revision can be a retry landing
+	// anywhere in the stream; exact ones are checked when they conflict.
+	search := (expected.IsAny() || expected.IsStreamExists()) && attempt == 1
+	window := 1
+	if search {
+		window = s.opts.RetryWindow
+	}
+	recent, err := s.readStream(ctx, stream, esdb.ReadStreamOptions{Direction: esdb.Backwards, From: esdb.End{}}, window)
+	if err != nil && !isNotFound(err) {
+		return res, false, clientError(ctx, op+": read the head", err)
+	}
+	if found := withIDs(recent, events); search && len(found) > 0 {
+		res, err = s.matchAround(ctx, stream, events, found)
+		return res, false, err
+	}
+	var head eventstore.Event
+	exists := len(recent) > 0
+	if exists {
+		head = recent[0]
+	}
+	if !expected.Check(head.Revision, exists) {
+		res, err = s.resolveConflict(ctx, stream, expected, events, head.Revision, exists)
+		return res, false, err
+	}
+	if exists && head.Hash == (eventstore.Hash{}) {
+		return res, false, &eventstore.ChainError{Stream: stream, Revision: head.Revision, Reason: "the last event is not a Parcours event (no metadata envelope); refusing to link onto it"}
+	}
+	res, wr, err := s.write(ctx, stream, head, exists, events)
+	if err == nil {
+		res, err = s.confirm(ctx, stream, res, wr, events)
+		return res, false, err
+	}
+	ce, reported, isConflict := conflictFrom(err, stream, expected)
+	switch {
+	case !isConflict || ctxErr(ctx) != nil:
+		return eventstore.AppendResult{}, false, clientError(ctx, op, err)
+	case reported && !(expected.IsAny() || expected.IsStreamExists()):
+		res, err = s.resolveConflict(ctx, stream, expected, events, ce.Actual, ce.Exists)
+		return res, false, err
+	case attempt >= s.opts.AppendAttempts:
+		return eventstore.AppendResult{}, false, fmt.Errorf("%s: another writer moved the head %d times in a row: %w", op, attempt, ce)
+	}
+	return eventstore.AppendResult{}, true, nil
 }
 
 // write links events onto head and appends them, expecting exactly that
