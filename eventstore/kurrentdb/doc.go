@@ -42,8 +42,7 @@
 // server recognises a retry when it carries the same expected revision as
 // the original append (it then compares the IDs stored after that revision),
 // and, for appends expecting Any, only while the IDs are still in its
-// in-memory idempotency cache. It never detects an ID reused in another
-// stream. The adapter completes this to meet the contract:
+// in-memory idempotency cache. It does not look for an ID in other streams. The adapter completes this to meet the contract:
 //
 //   - a conflict on an exact expectation (NoStream or Exactly(n)) reads the
 //     events stored right after the expected revision; if they carry the
@@ -78,7 +77,9 @@
 // subscription to $all with a server-side stream filter, starting after the
 // given position (excluded), and it resubscribes from the last delivered
 // position when the subscription drops. Head reads $all backwards until it
-// meets a Parcours event.
+// meets a Parcours event. Both scans run in the client: a store with a
+// prefix on a busy shared cluster reads the other tenants' events too (its
+// subscriptions do not).
 //
 // # Limits
 //
