@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parcours/parcours/domain"
+	"github.com/parcours/parcours/eventcodec"
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/personaldata"
 )
@@ -17,7 +18,7 @@ import (
 // Handler runs the commands of Parcours. It is safe for concurrent use.
 type Handler struct {
 	store eventstore.Store
-	codec *Codec
+	codec *eventcodec.Codec
 	now   func() time.Time
 	log   *slog.Logger
 	cache *cache
@@ -43,12 +44,12 @@ func New(store eventstore.Store, ring *personaldata.Keyring, opts Options) *Hand
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{store: store, codec: NewCodec(ring), now: func() time.Time { return opts.Now().UTC() },
+	return &Handler{store: store, codec: eventcodec.New(ring), now: func() time.Time { return opts.Now().UTC() },
 		log: opts.Log, cache: newCache(opts.CacheSize)}
 }
 
 // Codec returns the handler's codec (readers decode events with it).
-func (h *Handler) Codec() *Codec { return h.codec }
+func (h *Handler) Codec() *eventcodec.Codec { return h.codec }
 
 // Call carries what every command needs beside its own fields.
 type Call struct {

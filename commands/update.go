@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/parcours/parcours/domain"
+	"github.com/parcours/parcours/eventcodec"
 	"github.com/parcours/parcours/eventstore"
 )
 
@@ -154,7 +155,7 @@ func (h *Handler) append(ctx context.Context, call Call, tenant, stream string, 
 	if len(events) == 0 {
 		return Result{Stream: stream, Revision: e.next - 1}, nil
 	}
-	meta, err := json.Marshal(Metadata{
+	meta, err := json.Marshal(eventcodec.Metadata{
 		Metadata: eventstore.Metadata{Actor: call.Actor.PersonID, Role: string(call.Actor.Role), Tenant: tenant,
 			CorrelationID: call.CorrelationID, CausationID: call.CausationID, OccurredAt: h.now()},
 		IdempotencyKey: keyHash, Request: reqHash,

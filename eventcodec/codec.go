@@ -1,4 +1,8 @@
-package commands
+// Package eventcodec turns domain events into stored events and back. It
+// is shared by the command layer (which writes) and the projections (which
+// read), so both see events the same way.
+//
+package eventcodec
 
 import (
 	"context"
@@ -19,8 +23,8 @@ type Codec struct {
 	specs map[string]domain.EventSpec
 }
 
-// NewCodec returns a codec for every event type of the domain.
-func NewCodec(ring *personaldata.Keyring) *Codec {
+// New returns a codec for every event type of the domain.
+func New(ring *personaldata.Keyring) *Codec {
 	c := &Codec{ring: ring, specs: map[string]domain.EventSpec{}}
 	for _, s := range domain.Events() {
 		c.specs[s.Type] = s
