@@ -1,7 +1,6 @@
 // Package eventcodec turns domain events into stored events and back. It
 // is shared by the command layer (which writes) and the projections (which
 // read), so both see events the same way.
-//
 package eventcodec
 
 import (
