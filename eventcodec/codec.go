@@ -6,6 +6,7 @@ package eventcodec
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -85,13 +86,38 @@ type Decoded struct {
 	// person: the personal fields are empty.
 	Erased  bool
 	Subject string
-	Meta    Metadata
-	Stored  eventstore.Event
+	// Personal points to the sealed personal part (DecodeClear).
+	Personal *PersonalRef
+	Meta     Metadata
+	Stored   eventstore.Event
 }
 
 // Decode returns the domain event of a stored one, upcast to the current
 // schema version, with its personal part opened (or marked erased).
 func (c *Codec) Decode(ctx context.Context, s eventstore.Event) (Decoded, error) {
+	d, err := c.DecodeClear(s)
+	if err != nil || d.Personal == nil {
+		return d, err
+	}
+	p, erased, err := c.OpenPersonal(ctx, *d.Personal)
+	if err != nil {
+		return Decoded{}, fmt.Errorf("decode %s@%d: %w", s.Stream, s.Revision, err)
+	}
+	d.Erased = erased
+	if p != nil {
+		wp := d.Event.(domain.WithPersonal)
+		if err := json.Unmarshal(p, wp.PersonalPart()); err != nil {
+			return Decoded{}, fmt.Errorf("decode %s@%d personal part: %w", s.Stream, s.Revision, err)
+		}
+	}
+	return d, nil
+}
+
+// DecodeClear returns the domain event of a stored one with its personal
+// fields left empty, and a reference to its sealed personal part (if any)
+// that readers keep and open when they show it: read models then hold no
+// personal data in clear, and an erasure empties them at once.
+func (c *Codec) DecodeClear(s eventstore.Event) (Decoded, error) {
 	spec, ok := c.specs[s.Type]
 	if !ok {
 		return Decoded{}, fmt.Errorf("decode %s@%d: unknown event type %q", s.Stream, s.Revision, s.Type)
@@ -118,19 +144,58 @@ func (c *Codec) Decode(ctx context.Context, s eventstore.Event) (Decoded, error)
 	if err := json.Unmarshal(s.Metadata, &d.Meta); err != nil {
 		return Decoded{}, fmt.Errorf("decode %s@%d metadata: %w", s.Stream, s.Revision, err)
 	}
-	if wp, ok := e.(domain.WithPersonal); ok {
-		o, err := c.ring.OpenData(ctx, personaldata.BindingOf(s), s.Data)
-		if err != nil {
+	if _, ok := e.(domain.WithPersonal); ok {
+		var env struct {
+			Sealed *personaldata.Sealed `json:"sealed"`
+		}
+		if err := json.Unmarshal(s.Data, &env); err != nil {
 			return Decoded{}, fmt.Errorf("decode %s@%d: %w", s.Stream, s.Revision, err)
 		}
-		d.Subject, d.Erased = o.Subject, o.Erased
-		if o.Personal != nil {
-			if err := json.Unmarshal(o.Personal, wp.PersonalPart()); err != nil {
-				return Decoded{}, fmt.Errorf("decode %s@%d personal part: %w", s.Stream, s.Revision, err)
-			}
+		if env.Sealed != nil {
+			b := personaldata.BindingOf(s)
+			d.Subject = env.Sealed.Subject
+			d.Personal = &PersonalRef{Type: s.Type, Tenant: b.Tenant, Stream: b.Stream, EventID: b.EventID.String(), Revision: b.Revision, Sealed: *env.Sealed}
 		}
 	}
 	return d, nil
+}
+
+// PersonalRef points to an event's sealed personal part.
+type PersonalRef struct {
+	Type     string              `json:"type"`
+	Tenant   string              `json:"tenant,omitempty"`
+	Stream   string              `json:"stream"`
+	EventID  string              `json:"event_id"`
+	Revision uint64              `json:"revision"`
+	Sealed   personaldata.Sealed `json:"sealed"`
+}
+
+// OpenPersonal opens a personal part: its JSON, or erased = true (and no
+// error) once the person's key is gone.
+func (c *Codec) OpenPersonal(ctx context.Context, ref PersonalRef) (personal []byte, erased bool, err error) {
+	id, err := eventstore.ParseEventID(ref.EventID)
+	if err != nil {
+		return nil, false, err
+	}
+	b := personaldata.Binding{Tenant: ref.Tenant, Stream: ref.Stream, EventID: id, Revision: ref.Revision}
+	p, err := c.ring.Open(ctx, b, ref.Sealed)
+	if errors.Is(err, personaldata.ErrErased) {
+		return nil, true, nil
+	}
+	return p, false, err
+}
+
+// OpenInto opens a personal part into v (a pointer to the personal struct
+// of its event type). It reports erased instead of failing.
+func (c *Codec) OpenInto(ctx context.Context, ref *PersonalRef, v any) (erased bool, err error) {
+	if ref == nil {
+		return false, nil
+	}
+	p, erased, err := c.OpenPersonal(ctx, *ref)
+	if err != nil || erased {
+		return erased, err
+	}
+	return false, json.Unmarshal(p, v)
 }
 
 // Metadata is what Parcours writes in every event's metadata.
