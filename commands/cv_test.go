@@ -10,8 +10,8 @@ import (
 	"github.com/parcours/parcours/domain"
 )
 
-// cvWorld is a world where p-zoe has a job (x-job), a training (x-bts)
-// and a removed experience (x-gone).
+// cvWorld is a world where p-zoe has a job (x-job), a training (x-bts),
+// a removed experience (x-gone) and a competence (c-vente).
 func cvWorld(t *testing.T) *world {
 	w := newWorld(t)
 	training := w.experience("bts")
@@ -20,11 +20,13 @@ func cvWorld(t *testing.T) *world {
 	w.mustDo(w.h.AddExperience(w.ctx, w.call(w.bene), commands.AddExperience{PortfolioID: "p-zoe", ExperienceID: "x-bts", ExperienceInput: training}))
 	w.mustDo(w.h.AddExperience(w.ctx, w.call(w.bene), commands.AddExperience{PortfolioID: "p-zoe", ExperienceID: "x-gone", ExperienceInput: w.experience("gone")}))
 	w.mustDo(w.h.RemoveExperience(w.ctx, w.call(w.bene), commands.RemoveExperience{PortfolioID: "p-zoe", ExperienceID: "x-gone"}))
+	w.mustDo(w.h.DeclareCompetence(w.ctx, w.call(w.bene), commands.DeclareCompetence{PortfolioID: "p-zoe", CompetenceID: "c-vente",
+		CompetenceInput: domain.CompetenceInput{Text: domain.CompetenceText{Name: "Conseiller un client"}}}))
 	return w
 }
 
 func cvInput(title string) domain.CVInput {
-	return domain.CVInput{Experiences: []string{"x-job"}, Education: []string{"x-bts"},
+	return domain.CVInput{Experiences: []string{"x-job"}, Competences: []string{"c-vente"}, Education: []string{"x-bts"},
 		Text: domain.CVText{Title: title, TargetJob: "Vendeuse en boulangerie-CV-Zoé", Summary: "Cinq ans de vente-CV-Zoé"}}
 }
 
@@ -47,13 +49,13 @@ func TestCVs(t *testing.T) {
 		t.Fatalf("generated id %q", gen.ID)
 	}
 	cv := w.cvState("cv-boulangerie")
-	if !slices.Equal(cv.Experiences, []string{"x-job"}) || !slices.Equal(cv.Education, []string{"x-bts"}) || cv.Personal.TargetJob != "Vendeuse en boulangerie-CV-Zoé" {
+	if !slices.Equal(cv.Experiences, []string{"x-job"}) || !slices.Equal(cv.Competences, []string{"c-vente"}) || !slices.Equal(cv.Education, []string{"x-bts"}) || cv.Personal.TargetJob != "Vendeuse en boulangerie-CV-Zoé" {
 		t.Fatalf("created CV %+v", cv)
 	}
 	edited := domain.CVInput{Experiences: []string{"x-bts", "x-job"}, Text: domain.CVText{Title: "CV commerce"}}
 	w.mustDo(w.h.EditCV(w.ctx, w.call(w.bene), commands.EditCV{PortfolioID: "p-zoe", CVID: "cv-boulangerie", CVInput: edited}))
 	cv = w.cvState("cv-boulangerie")
-	if !slices.Equal(cv.Experiences, []string{"x-bts", "x-job"}) || len(cv.Education) != 0 || cv.Personal.Title != "CV commerce" || cv.Personal.Summary != "" {
+	if !slices.Equal(cv.Experiences, []string{"x-bts", "x-job"}) || len(cv.Education) != 0 || len(cv.Competences) != 0 || cv.Personal.Title != "CV commerce" || cv.Personal.Summary != "" {
 		t.Fatalf("edit must replace the selection and the text: %+v", cv)
 	}
 	w.mustDo(w.h.RemoveCV(w.ctx, w.call(w.bene), commands.RemoveCV{PortfolioID: "p-zoe", CVID: gen.ID}))

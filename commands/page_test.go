@@ -13,7 +13,8 @@ import (
 )
 
 // pageWorld is a world where p-zoe has an experience x-1 with a task t-1,
-// a removed experience x-gone, a goal, a journal entry and a page pg-1.
+// a removed experience x-gone, a competence c-1 with a text evidence ev-1,
+// a goal, a journal entry and a page pg-1.
 func pageWorld(t *testing.T) *world {
 	w := newWorld(t)
 	b := w.call(w.bene)
@@ -21,6 +22,10 @@ func pageWorld(t *testing.T) *world {
 	w.mustDo(w.h.AddTask(w.ctx, b, commands.AddTask{PortfolioID: "p-zoe", ExperienceID: "x-1", TaskID: "t-1", Text: domain.TaskText{Title: "Encaissement"}}))
 	w.mustDo(w.h.AddExperience(w.ctx, b, commands.AddExperience{PortfolioID: "p-zoe", ExperienceID: "x-gone", ExperienceInput: w.experience("gone")}))
 	w.mustDo(w.h.RemoveExperience(w.ctx, b, commands.RemoveExperience{PortfolioID: "p-zoe", ExperienceID: "x-gone"}))
+	w.mustDo(w.h.DeclareCompetence(w.ctx, b, commands.DeclareCompetence{PortfolioID: "p-zoe", CompetenceID: "c-1",
+		CompetenceInput: domain.CompetenceInput{Text: domain.CompetenceText{Name: "Tenir une caisse"}}}))
+	w.mustDo(w.h.AttachEvidence(w.ctx, b, commands.AttachEvidence{PortfolioID: "p-zoe", EvidenceID: "ev-1", Target: domain.ItemRef{Kind: domain.ItemCompetence, ID: "c-1"},
+		EvidenceInput: domain.EvidenceInput{Kind: domain.EvidenceOfText, Text: domain.EvidenceText{Title: "Fond de caisse", Text: "Juste au centime"}}}))
 	w.mustDo(w.h.SetGoal(w.ctx, b, w.goal("goal-1", "2026-09-01")))
 	w.mustDo(w.h.WriteJournalEntry(w.ctx, b, commands.WriteJournalEntry{PortfolioID: "p-zoe", EntryID: "j-1", Text: "Privé"}))
 	w.mustDo(w.h.CreatePage(w.ctx, b, commands.CreatePage{PortfolioID: "p-zoe", PageID: "pg-1", PageInput: pageInput()}))
@@ -28,7 +33,8 @@ func pageWorld(t *testing.T) *world {
 }
 
 func pageInput() domain.PageInput {
-	return domain.PageInput{Items: []domain.ItemRef{{Kind: domain.ItemExperience, ID: "x-1"}, {Kind: domain.ItemTask, ID: "x-1/t-1"}, {Kind: domain.ItemGoal, ID: "goal-1"}},
+	return domain.PageInput{Items: []domain.ItemRef{{Kind: domain.ItemExperience, ID: "x-1"}, {Kind: domain.ItemTask, ID: "x-1/t-1"}, {Kind: domain.ItemGoal, ID: "goal-1"},
+		{Kind: domain.ItemCompetence, ID: "c-1"}, {Kind: domain.ItemEvidence, ID: "ev-1"}},
 		Text: domain.PageText{Title: "Zoé Martin, vendeuse-Page", Intro: "Mon parcours-Page-Intro"}}
 }
 
@@ -68,7 +74,7 @@ func TestPages(t *testing.T) {
 		if len(pg.Items) != 1 || pg.Items[0] != edited.Items[0] || pg.Personal.Title != "Mon projet" || pg.Personal.Intro != "" {
 			t.Fatalf("edit must replace the selection and the text: %+v", pg)
 		}
-		if len(first.Items) != 3 || first.Personal.Intro != "Mon parcours-Page-Intro" {
+		if len(first.Items) != 5 || first.Personal.Intro != "Mon parcours-Page-Intro" {
 			t.Fatalf("page %+v", first)
 		}
 	})
