@@ -110,7 +110,7 @@ func TestDeclareCompetence(t *testing.T) {
 		{name: "unknown framework", actor: w.bene, cmd: declare("", fw("CNCP", "BC01"), ""), kind: domain.KindInvalid, field: "framework.framework"},
 		{name: "RNCP without number", actor: w.bene, cmd: declare("", fw("RNCP", "BC01"), ""), kind: domain.KindInvalid, field: "framework.framework"},
 		{name: "bad RNCP code", actor: w.bene, cmd: declare("", fw("RNCP37849", "bc 01"), ""), kind: domain.KindInvalid, field: "framework.code"},
-		{name: "RNCP code ending in a separator", actor: w.bene, cmd: declare("", fw("RNCP37849", "BC01."), ""), kind: domain.KindInvalid, field: "framework.code"},
+		{name: "RNCP code with a slash", actor: w.bene, cmd: declare("", fw("RNCP37849", "BC01/C1"), ""), kind: domain.KindInvalid, field: "framework.code"},
 		{name: "ESCO occupation, not skill", actor: w.bene, cmd: declare("", fw("ESCO", "http://data.europa.eu/esco/occupation/123"), ""), kind: domain.KindInvalid, field: "framework.code"},
 		{name: "bad ROME code", actor: w.bene, cmd: declare("", fw("ROME", "Z9999"), ""), kind: domain.KindInvalid, field: "framework.code"},
 		{name: "no name nor framework", actor: w.bene, cmd: declare("", nil, "  "), kind: domain.KindInvalid, field: "name"},

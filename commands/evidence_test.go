@@ -171,11 +171,47 @@ func TestWithdrawEvidence(t *testing.T) {
 	})
 }
 
-// The rule itself is tested in the domain package
-// (TestWithdrawEvidenceOfSubmittedDossier) against a submitted dossier
-// state; this end-to-end test needs the commands that submit a dossier.
-func TestWithdrawEvidenceInSubmittedDossier(t *testing.T) {
-	t.Skip("needs dossier slice: no command submits a dossier yet")
+// Given evidence mapped to a block of a submitted VAE dossier, it can
+// neither be withdrawn nor revised, only superseded; the old one stays,
+// and a tutor's attestation of it shows as superseded.
+func TestEvidenceInSubmittedDossier(t *testing.T) {
+	w := newWorld(t)
+	givenItems(w)
+	w.mustDo(attach(w, "ev-1", onExp1, textEvidence("Tenue de caisse."))(w.call(w.bene)))
+	w.mustDo(attest(w, "at-1", domain.ItemRef{Kind: domain.ItemEvidence, ID: "ev-1"}, "Je l'ai vue faire.")(w.call(w.tutor)))
+	cert := domain.Certification{RNCPCode: "RNCP37849", Title: "Employé polyvalent du commerce", Blocks: []domain.Block{
+		{Code: "BC01", Title: "Tenir la caisse", Competences: []domain.BlockCompetence{{Code: "C1.1", Title: "Encaisser"}}}}}
+	w.mustDo(w.h.OpenDossier(w.ctx, w.call(w.bene), commands.OpenDossier{PortfolioID: zoe, DossierID: "d-1", Certification: cert}))
+	w.mustDo(w.h.MapToBlock(w.ctx, w.call(w.bene), commands.MapToBlock{PortfolioID: zoe, DossierID: "d-1", Block: "BC01", Item: domain.ItemRef{Kind: domain.ItemEvidence, ID: "ev-1"}}))
+	w.mustDo(w.h.RequestAdmissibility(w.ctx, w.call(w.bene), commands.RequestAdmissibility{PortfolioID: zoe, DossierID: "d-1"}))
+	w.mustDo(w.h.RecordAdmissibility(w.ctx, w.call(w.counsellor), commands.RecordAdmissibility{PortfolioID: zoe, DossierID: "d-1", Admissible: true, DecidedOn: domain.DateOf(w.now)}))
+	w.mustDo(w.h.SubmitDossier(w.ctx, w.call(w.bene), commands.SubmitDossier{PortfolioID: zoe, DossierID: "d-1"}))
+	runItemRefusals(t, w, []itemRefusal{
+		{name: "withdraw", actor: w.bene, cmd: func(c commands.Call) (commands.Result, error) {
+			return w.h.WithdrawEvidence(w.ctx, c, commands.WithdrawEvidence{PortfolioID: zoe, EvidenceID: "ev-1"})
+		}, kind: domain.KindConflict},
+		{name: "revise", actor: w.bene, cmd: func(c commands.Call) (commands.Result, error) {
+			return w.h.ReviseEvidence(w.ctx, c, commands.ReviseEvidence{PortfolioID: zoe, EvidenceID: "ev-1", EvidenceInput: textEvidence("Autre chose.")})
+		}, kind: domain.KindConflict},
+	})
+	// Evidence outside the dossier is still withdrawn as usual.
+	w.mustDo(attach(w, "ev-2", onExp1, textEvidence("Hors dossier."))(w.call(w.bene)))
+	w.mustDo(w.h.WithdrawEvidence(w.ctx, w.call(w.bene), commands.WithdrawEvidence{PortfolioID: zoe, EvidenceID: "ev-2"}))
+	w.mustDo(w.h.SupersedeEvidence(w.ctx, w.call(w.bene), commands.SupersedeEvidence{PortfolioID: zoe, EvidenceID: "ev-1", NewEvidenceID: "ev-1b", EvidenceInput: textEvidence("Tenue de caisse, complétée.")}))
+	zoePortfolio(w, func(p *domain.Portfolio) {
+		old := p.Evidence()["ev-1"]
+		if old.SupersededBy != "ev-1b" || old.Withdrawn || old.Personal.Text != "Tenue de caisse." || old.ContentHash != sha("Tenue de caisse.") {
+			t.Fatalf("old evidence %+v", old)
+		}
+		if s := p.Attestations()["at-1"].Status(p); s != domain.AttestationSuperseded {
+			t.Fatalf("attestation is %s", s)
+		}
+	})
+	runItemRefusals(t, w, []itemRefusal{
+		{name: "withdraw once superseded", actor: w.bene, cmd: func(c commands.Call) (commands.Result, error) {
+			return w.h.WithdrawEvidence(w.ctx, c, commands.WithdrawEvidence{PortfolioID: zoe, EvidenceID: "ev-1"})
+		}, kind: domain.KindConflict},
+	})
 }
 
 func TestSupersedeEvidence(t *testing.T) {

@@ -2,14 +2,13 @@ package domain
 
 import "strings"
 
-// validate accepts an RNCP block ("BC01") or competence code within an
-// RNCP certification ("RNCP37849"), an ESCO skill URI, or a ROME code.
+// validate accepts an RNCP block or competence code ("BC01", "C1.2") within
+// an RNCP certification ("RNCP37849"), an ESCO skill URI, or a ROME code.
 func (f FrameworkRef) validate() error {
 	switch {
 	case strings.HasPrefix(f.Framework, "RNCP") && len(f.Framework) <= 10 && isDigits(f.Framework[4:]):
-		if !rncpCode(f.Code) {
-			return invalid("framework.code", "must be an RNCP block code (BC01) or competence code (C1, BC01.C2)")
-		}
+		// The same codes as a dossier's certification blocks and competences.
+		return checkCertCode("framework.code", f.Code)
 	case f.Framework == "ESCO":
 		id, ok := strings.CutPrefix(f.Code, "http://data.europa.eu/esco/skill/")
 		if !ok || id == "" || len(id) > 64 || strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != "" {
@@ -26,24 +25,3 @@ func (f FrameworkRef) validate() error {
 }
 
 func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
-
-// rncpCode accepts up to 32 characters of upper-case letters and digits in
-// parts separated by '.', '-' or '_', starting with a letter: "BC01",
-// "C1", "BC01.C2".
-func rncpCode(s string) bool {
-	if s == "" || len(s) > 32 || s[0] < 'A' || s[0] > 'Z' {
-		return false
-	}
-	sep := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
-			sep = false
-		case (c == '.' || c == '-' || c == '_') && !sep:
-			sep = true
-		default:
-			return false
-		}
-	}
-	return !sep
-}
