@@ -1,5 +1,20 @@
 // Package projections builds the read models of Parcours from the global
-// log of the event store with Watermill: a subscriber over the log, a router
-// with one handler per read model, checkpoints committed with the read
-// model, rebuilds and lag.
+// log of the event store, with Watermill.
+//
+// Subscriber is a Watermill message.Subscriber over the log: it reads from
+// a checkpoint (excluded), catches up, follows live, and delivers one
+// message at a time in log order (it passes Watermill's universal Pub/Sub
+// tests for the features it declares). Runner wires a Watermill Router with
+// one handler per read model, the correlation-ID, Recoverer and in-place
+// Retry middleware; each handler applies an event to its read model and
+// commits the new checkpoint in the same SQLite transaction, so a crash
+// never applies an event twice nor skips one. A poison event stops its
+// projection (logged, counted, recorded in its status) and no other.
+//
+// A read model is a set of JSON documents and append-only logs in tables
+// of its own generation; Rebuild fills a new generation from the start of
+// the log while the old one serves, then swaps them in one transaction.
+// Read models never hold personal data in clear: they keep references to
+// the events' sealed parts and open them when a query answers, so an
+// erased person reads as erased everywhere at once.
 package projections

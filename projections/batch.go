@@ -1,0 +1,142 @@
+package projections
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// A read model is a set of JSON documents, each named by a namespace and a
+// key ("portfolio", "p-zoe"), plus append-only logs (a timeline, an audit
+// trail). Every projection generation has its own two tables, so a
+// rebuild fills fresh ones and swaps them in at once.
+
+func docsTable(name string, gen int) string { return "rm_" + name + "_" + strconv.Itoa(gen) + "_docs" }
+func logTable(name string, gen int) string  { return "rm_" + name + "_" + strconv.Itoa(gen) + "_log" }
+
+func createTables(ctx context.Context, tx *sql.Tx, name string, gen int) error {
+	for _, q := range []string{
+		`CREATE TABLE IF NOT EXISTS ` + docsTable(name, gen) + ` (ns TEXT NOT NULL, key TEXT NOT NULL, doc BLOB NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID`,
+		`CREATE TABLE IF NOT EXISTS ` + logTable(name, gen) + ` (seq INTEGER PRIMARY KEY, ns TEXT NOT NULL, key TEXT NOT NULL, doc BLOB NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS ` + logTable(name, gen) + `_key ON ` + logTable(name, gen) + ` (ns, key, seq)`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("create tables of %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func dropTables(ctx context.Context, tx *sql.Tx, name string, gen int) error {
+	for _, t := range []string{docsTable(name, gen), logTable(name, gen)} {
+		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+t); err != nil {
+			return fmt.Errorf("drop %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// Batch is the read-model side of one transaction: documents read are
+// cached, changed ones are written once at the end, log entries are
+// inserted at once.
+type Batch struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	docs  string
+	log   string
+	cache map[docKey]*cached
+}
+
+type docKey struct{ ns, key string }
+
+type cached struct {
+	v      any
+	exists bool
+	dirty  bool
+}
+
+func newBatch(ctx context.Context, tx *sql.Tx, name string, gen int) *Batch {
+	return &Batch{ctx: ctx, tx: tx, docs: docsTable(name, gen), log: logTable(name, gen), cache: map[docKey]*cached{}}
+}
+
+// Context returns the batch's context.
+func (b *Batch) Context() context.Context { return b.ctx }
+
+// Get returns the document ns/key, decoded into a *T that stays cached in
+// the batch (changes to it are written when it is Put), and whether it
+// existed. A missing document comes back as a new zero T.
+func Get[T any](b *Batch, ns, key string) (*T, bool, error) {
+	k := docKey{ns, key}
+	if c, ok := b.cache[k]; ok {
+		v, ok := c.v.(*T)
+		if !ok {
+			return nil, false, fmt.Errorf("document %s/%s read as %T and as %T", ns, key, c.v, new(T))
+		}
+		return v, c.exists, nil
+	}
+	v := new(T)
+	var raw []byte
+	err := b.tx.QueryRowContext(b.ctx, `SELECT doc FROM `+b.docs+` WHERE ns = ? AND key = ?`, ns, key).Scan(&raw)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		b.cache[k] = &cached{v: v}
+		return v, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("read %s/%s: %w", ns, key, err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, false, fmt.Errorf("decode %s/%s: %w", ns, key, err)
+	}
+	b.cache[k] = &cached{v: v, exists: true}
+	return v, true, nil
+}
+
+// Put marks v (usually the *T from Get) as the document ns/key.
+func (b *Batch) Put(ns, key string, v any) {
+	b.cache[docKey{ns, key}] = &cached{v: v, exists: true, dirty: true}
+}
+
+// Delete removes the document ns/key.
+func (b *Batch) Delete(ns, key string) {
+	b.cache[docKey{ns, key}] = &cached{v: nil, exists: false, dirty: true}
+}
+
+// Append adds an entry to the log ns/key.
+func (b *Batch) Append(ns, key string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s/%s entry: %w", ns, key, err)
+	}
+	if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO `+b.log+` (ns, key, doc) VALUES (?, ?, ?)`, ns, key, raw); err != nil {
+		return fmt.Errorf("append to %s/%s: %w", ns, key, err)
+	}
+	return nil
+}
+
+// flush writes the changed documents.
+func (b *Batch) flush() error {
+	for k, c := range b.cache {
+		if !c.dirty {
+			continue
+		}
+		if c.v == nil {
+			if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM `+b.docs+` WHERE ns = ? AND key = ?`, k.ns, k.key); err != nil {
+				return fmt.Errorf("delete %s/%s: %w", k.ns, k.key, err)
+			}
+			continue
+		}
+		raw, err := json.Marshal(c.v)
+		if err != nil {
+			return fmt.Errorf("encode %s/%s: %w", k.ns, k.key, err)
+		}
+		if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO `+b.docs+` (ns, key, doc) VALUES (?, ?, ?)
+			ON CONFLICT (ns, key) DO UPDATE SET doc = excluded.doc`, k.ns, k.key, raw); err != nil {
+			return fmt.Errorf("write %s/%s: %w", k.ns, k.key, err)
+		}
+		c.dirty = false
+	}
+	return nil
+}

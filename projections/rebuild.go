@@ -1,0 +1,168 @@
+package projections
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/parcours/parcours/eventcodec"
+	"github.com/parcours/parcours/eventstore"
+)
+
+// Progress reports a rebuild's advance: events done, and the total when the
+// backend can tell it (0 otherwise).
+type Progress func(done, total uint64)
+
+// rebuildPage is how many events one rebuild transaction applies.
+const rebuildPage = 4096
+
+// Rebuild replays the whole log into fresh tables of each projection (a
+// new generation) while the current ones keep serving, then swaps them in
+// atomically: the swap transaction first applies the events that arrived
+// during the rebuild, so the new checkpoint is at the head and the live
+// handlers, which check the checkpoint in every transaction, continue from
+// there without gap or double application. The old tables are dropped.
+func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Codec, db *DB, projections []Projection, progress Progress) error {
+	if len(projections) == 0 {
+		return nil
+	}
+	gens := make([]int, len(projections))
+	if err := inTx(ctx, db, func(tx *sql.Tx) error {
+		for i, p := range projections {
+			st, _, err := loadState(ctx, tx, p.Name())
+			if err != nil {
+				return err
+			}
+			gens[i] = st.Generation + 1
+			if err := dropTables(ctx, tx, p.Name(), gens[i]); err != nil { // leftovers of an interrupted rebuild
+				return err
+			}
+			if err := createTables(ctx, tx, p.Name(), gens[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	head, err := store.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	total := uint64(0)
+	if head.Hi == 0 {
+		total = head.Lo // SQLite: positions are row ids, close to a count
+	}
+	var done uint64
+	pos := eventstore.Start
+	for {
+		var n int
+		var err error
+		err = inTx(ctx, db, func(tx *sql.Tx) error {
+			pos, n, err = applyPage(ctx, tx, store, codec, projections, gens, pos, rebuildPage)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		done += uint64(n)
+		if progress != nil {
+			progress(done, max(total, done))
+		}
+		if n < rebuildPage || !pos.Less(head) {
+			break
+		}
+	}
+	return swap(ctx, store, codec, db, projections, gens, pos)
+}
+
+// applyPage applies up to limit events after from to every projection's
+// new generation, in tx.
+func applyPage(ctx context.Context, tx *sql.Tx, store eventstore.Store, codec *eventcodec.Codec, projections []Projection, gens []int, from eventstore.Position, limit int) (eventstore.Position, int, error) {
+	events, err := store.ReadAll(ctx, from, limit)
+	if err != nil {
+		return from, 0, fmt.Errorf("rebuild: %w", err)
+	}
+	batches := make([]*Batch, len(projections))
+	for i, p := range projections {
+		batches[i] = newBatch(ctx, tx, p.Name(), gens[i])
+	}
+	for _, e := range events {
+		if !domainEvents("", e) {
+			from = e.Position
+			continue
+		}
+		d, err := codec.DecodeClear(e)
+		if err != nil {
+			return from, 0, fmt.Errorf("rebuild: %w", err)
+		}
+		for i, p := range projections {
+			if err := p.Apply(batches[i], d); err != nil {
+				return from, 0, fmt.Errorf("rebuild %s: apply %s@%d: %w", p.Name(), e.Stream, e.Revision, err)
+			}
+		}
+		from = e.Position
+	}
+	for _, b := range batches {
+		if err := b.flush(); err != nil {
+			return from, 0, err
+		}
+	}
+	return from, len(events), nil
+}
+
+// swap catches the new generations up to the head and makes them current,
+// in one transaction; then drops the old tables.
+func swap(ctx context.Context, store eventstore.Store, codec *eventcodec.Codec, db *DB, projections []Projection, gens []int, pos eventstore.Position) error {
+	old := make([]int, len(projections))
+	err := inTx(ctx, db, func(tx *sql.Tx) error {
+		for {
+			next, n, err := applyPage(ctx, tx, store, codec, projections, gens, pos, rebuildPage)
+			if err != nil {
+				return err
+			}
+			pos = next
+			if n < rebuildPage {
+				break
+			}
+		}
+		for i, p := range projections {
+			st, _, err := loadState(ctx, tx, p.Name())
+			if err != nil {
+				return err
+			}
+			old[i] = st.Generation
+			st.Generation, st.Version, st.Position, st.Status, st.Error = gens[i], p.Version(), pos, "running", ""
+			if err := saveState(ctx, tx, st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return inTx(ctx, db, func(tx *sql.Tx) error {
+		for i, p := range projections {
+			if err := dropTables(ctx, tx, p.Name(), old[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func inTx(ctx context.Context, db *DB, fn func(*sql.Tx) error) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
