@@ -180,19 +180,33 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, e eventstore.Eve
 		select {
 		case <-msg.Acked():
 			cancel()
-			if s.cfg.CommitOnAck {
-				if err := s.cfg.Checkpoints.Save(ctx, s.key(topic), e.Position); err != nil {
-					return fmt.Errorf("save checkpoint of %s: %w", topic, err)
-				}
-			}
-			return nil
+			// The ack happened: record it even if the subscription is
+			// ending meanwhile.
+			return s.commit(context.WithoutCancel(ctx), topic, e)
 		case <-msg.Nacked():
 			cancel()
 		case <-ctx.Done():
 			cancel()
+			select {
+			case <-msg.Acked(): // acked just before the subscription ended
+				if err := s.commit(context.WithoutCancel(ctx), topic, e); err != nil {
+					return err
+				}
+			default:
+			}
 			return ctx.Err()
 		}
 	}
+}
+
+func (s *Subscriber) commit(ctx context.Context, topic string, e eventstore.Event) error {
+	if !s.cfg.CommitOnAck {
+		return nil
+	}
+	if err := s.cfg.Checkpoints.Save(ctx, s.key(topic), e.Position); err != nil {
+		return fmt.Errorf("save checkpoint of %s: %w", topic, err)
+	}
+	return nil
 }
 
 // TopicStream is the stream that holds the messages of a topic published

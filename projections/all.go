@@ -1,0 +1,6 @@
+package projections
+
+// All returns every read model of Parcours.
+func All() []Projection {
+	return []Projection{Audit{}, Overview{}}
+}
