@@ -6,13 +6,13 @@ import (
 	"strings"
 )
 
-// Document events. The file reference is clear (its ID names encrypted
-// bytes in the file store); its title and file name are personal.
+// Document events. The file reference (whose SHA-256 says what the paper
+// is), the title and the file name are personal: all sealed.
 type (
 	DocumentAdded struct {
 		DocumentID string       `json:"document_id"`
 		Kind       DocumentKind `json:"kind"`
-		File       FileRef      `json:"file"`
+		File       FileRef      `json:"-"`
 		Personal   DocumentText `json:"-"`
 	}
 	// DocumentShared lets the owner's assigned counsellors see it.
@@ -33,7 +33,14 @@ func (DocumentShared) EventType() string   { return "DocumentShared" }
 func (DocumentUnshared) EventType() string { return "DocumentUnshared" }
 func (DocumentRemoved) EventType() string  { return "DocumentRemoved" }
 
-func (e *DocumentAdded) PersonalPart() any { return &e.Personal }
+func (e *DocumentAdded) PersonalPart() any {
+	return &sealedDocument{Text: &e.Personal, File: &e.File}
+}
+
+type sealedDocument struct {
+	Text *DocumentText `json:"text"`
+	File *FileRef      `json:"file"`
+}
 
 func (e *DocumentAdded) applyTo(p *Portfolio) {
 	p.documents[e.DocumentID] = &Document{ID: e.DocumentID, Kind: e.Kind, File: e.File, Personal: e.Personal}

@@ -13,8 +13,8 @@ type (
 		EvidenceID  string       `json:"evidence_id"`
 		Target      ItemRef      `json:"target"`
 		Kind        EvidenceKind `json:"kind"`
-		File        *FileRef     `json:"file,omitempty"`
-		ContentHash string       `json:"content_hash"`
+		File        *FileRef     `json:"-"` // sealed: see sealedEvidence
+		ContentHash string       `json:"-"`
 		Personal    EvidenceText `json:"-"`
 	}
 	// EvidenceRevised replaces what an evidence shows; its content hash
@@ -22,8 +22,8 @@ type (
 	EvidenceRevised struct {
 		EvidenceID  string       `json:"evidence_id"`
 		Kind        EvidenceKind `json:"kind"`
-		File        *FileRef     `json:"file,omitempty"`
-		ContentHash string       `json:"content_hash"`
+		File        *FileRef     `json:"-"` // sealed: see sealedEvidence
+		ContentHash string       `json:"-"`
 		Personal    EvidenceText `json:"-"`
 	}
 	EvidenceWithdrawn struct {
@@ -42,8 +42,21 @@ func (EvidenceRevised) EventType() string    { return "EvidenceRevised" }
 func (EvidenceWithdrawn) EventType() string  { return "EvidenceWithdrawn" }
 func (EvidenceSuperseded) EventType() string { return "EvidenceSuperseded" }
 
-func (e *EvidenceAttached) PersonalPart() any { return &e.Personal }
-func (e *EvidenceRevised) PersonalPart() any  { return &e.Personal }
+// sealedEvidence is the personal part of an evidence event: its text, and
+// the file reference and content hash, which say what the person showed
+// (a hash of a short text can be guessed back, so it is sealed too).
+type sealedEvidence struct {
+	Text        *EvidenceText `json:"text"`
+	File        **FileRef     `json:"file,omitempty"`
+	ContentHash *string       `json:"content_hash"`
+}
+
+func (e *EvidenceAttached) PersonalPart() any {
+	return &sealedEvidence{Text: &e.Personal, File: &e.File, ContentHash: &e.ContentHash}
+}
+func (e *EvidenceRevised) PersonalPart() any {
+	return &sealedEvidence{Text: &e.Personal, File: &e.File, ContentHash: &e.ContentHash}
+}
 
 func (e *EvidenceAttached) applyTo(p *Portfolio) {
 	p.evidence[e.EvidenceID] = &Evidence{ID: e.EvidenceID, Target: e.Target, Kind: e.Kind, File: e.File,

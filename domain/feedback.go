@@ -19,7 +19,7 @@ type (
 		Target        ItemRef     `json:"target"`
 		Tutor         string      `json:"tutor"`
 		At            time.Time   `json:"at"`
-		ContentHash   string      `json:"content_hash,omitempty"`
+		ContentHash   string      `json:"-"` // sealed with the statement
 		Personal      CommentText `json:"-"`
 	}
 )
@@ -27,8 +27,17 @@ type (
 func (CommentAdded) EventType() string        { return "CommentAdded" }
 func (AttestationRecorded) EventType() string { return "AttestationRecorded" }
 
-func (e *CommentAdded) PersonalPart() any        { return &e.Personal }
-func (e *AttestationRecorded) PersonalPart() any { return &e.Personal }
+func (e *CommentAdded) PersonalPart() any { return &e.Personal }
+func (e *AttestationRecorded) PersonalPart() any {
+	return &sealedAttestation{Statement: &e.Personal, ContentHash: &e.ContentHash}
+}
+
+// sealedAttestation is the personal part of an attestation: the statement
+// and the content hash of the evidence it binds to.
+type sealedAttestation struct {
+	Statement   *CommentText `json:"statement"`
+	ContentHash *string      `json:"content_hash,omitempty"`
+}
 
 func (e *CommentAdded) applyTo(p *Portfolio) {
 	p.comments[e.CommentID] = &Comment{ID: e.CommentID, Target: e.Target, Author: e.Author, Role: e.Role, At: e.At, Personal: e.Personal}
