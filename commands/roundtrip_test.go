@@ -146,14 +146,25 @@ func TestFoldEqualsLive(t *testing.T) {
 			w := newWorld(t)
 			r := rand.New(rand.NewPCG(seed, 7))
 			done := 0
-			for step := 0; step < 120; step++ {
+			for step := 0; step < 300; step++ {
 				if randomCommand(w, r) == nil {
 					done++
 				}
 				w.now = w.now.Add(time.Duration(r.IntN(48)) * time.Hour)
 			}
 			if done < 30 {
-				t.Fatalf("only %d of 120 random commands succeeded", done)
+				t.Fatalf("only %d of 300 random commands succeeded", done)
+			}
+			types := map[string]bool{}
+			all, err := w.store.ReadAll(w.ctx, eventstore.Start, 100000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range all {
+				types[e.Type] = true
+			}
+			if len(types) < 15 {
+				t.Fatalf("the random sequence covered only %d event types: %v", len(types), types)
 			}
 			var live, folded *domain.Portfolio
 			snapshot := func(h *commands.Handler, into **domain.Portfolio) {
