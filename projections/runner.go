@@ -56,8 +56,17 @@ func NewRunner(store eventstore.Store, codec *eventcodec.Codec, db *DB, log *slo
 	return r, nil
 }
 
-// domainEvents carries every event but messages published to topics.
-func domainEvents(_ string, e eventstore.Event) bool { return !strings.HasPrefix(e.Stream, "topic-") }
+// domainEvents carries the events of the domain's streams (structures,
+// portfolios, erasure records); other writers' streams (Publisher topics,
+// tools) are not read models' business.
+func domainEvents(_ string, e eventstore.Event) bool {
+	for _, prefix := range []string{"structure-", "portfolio-", "person-"} {
+		if strings.HasPrefix(e.Stream, prefix) {
+			return true
+		}
+	}
+	return false
+}
 
 // Prepare makes sure every projection has its tables, rebuilding those
 // whose version changed. Run calls it; it is exported for tools.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/personaldata"
 )
@@ -68,11 +69,11 @@ func adminErase(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// The erasure is recorded once the keys are gone; the event holds no
 	// personal data. Retrying after a failure here is safe: erasing again
 	// finds nothing left and records the event.
-	data, _ := json.Marshal(map[string]any{"subject": id, "files_destroyed": rep.Files})
-	meta := eventstore.Metadata{Actor: "operator", Role: "operator", OccurredAt: time.Now().UTC()}.Marshal()
-	stream := "person-" + id
-	if eventstore.ValidateStreamName(stream) != nil {
-		stream = "erasures"
+	data, _ := json.Marshal(domain.PersonErased{Subject: id, FilesDestroyed: rep.Files})
+	meta := eventstore.Metadata{Actor: "operator", Role: string(domain.RoleOperator), OccurredAt: time.Now().UTC()}.Marshal()
+	stream := domain.PersonStream(id)
+	if !domain.ValidID(id) {
+		return fmt.Errorf("keys destroyed; %q is not a valid person ID, so no erasure event was recorded", id)
 	}
 	res, err := store.Append(ctx, stream, eventstore.Any, eventstore.Proposed{
 		ID: eventstore.NewEventID(), Type: "PersonErased", SchemaVersion: 1, Data: data, Metadata: meta})

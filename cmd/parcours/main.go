@@ -5,6 +5,7 @@
 //	parcours migrate   create or upgrade the store's schema
 //	parcours verify    check the hash chain of a stream, or of every stream
 //	parcours bench     measure the store (append) and print JSON lines
+//	parcours rebuild   rebuild read models from the log, swap them in
 //	parcours admin     erase-person, export-person
 //
 // Every command reads its configuration from flags, then PARCOURS_*
@@ -43,6 +44,7 @@ Usage:
   parcours migrate [--data DIR] [--store URL]
   parcours verify  [--data DIR] [--store URL] (--stream ID | --all)
   parcours bench append [--json] [--backend sqlite|postgres|kurrentdb] [--case NAME] ...
+  parcours rebuild [NAME ...]       rebuild read models while the service serves the old ones
   parcours admin erase-person ID     destroy a person's keys and files (GDPR erasure)
   parcours admin export-person ID [--out FILE]   one zip with all of a person's data
 
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog
 		return bench(ctx, rest, stdout, stderr)
 	case "admin":
 		return admin(ctx, rest, stdout, stderr)
+	case "rebuild":
+		return rebuild(ctx, rest, stdout, stderr, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

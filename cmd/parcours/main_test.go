@@ -55,7 +55,7 @@ func seed(t *testing.T, dir string) {
 	for i := 0; i < 5; i++ {
 		p := eventstore.Proposed{ID: eventstore.NewEventID(), Type: "Noted", SchemaVersion: 1,
 			Data: []byte(fmt.Sprintf(`{"i":%d}`, i)), Metadata: []byte(`{"actor":"t"}`)}
-		if _, err := s.Append(ctx, "portfolio-1", eventstore.Any, p); err != nil {
+		if _, err := s.Append(ctx, "notes-1", eventstore.Any, p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -64,8 +64,8 @@ func seed(t *testing.T, dir string) {
 func TestVerify(t *testing.T) {
 	dir := t.TempDir()
 	seed(t, dir)
-	out, err := runCmd(t, "verify", "--data", dir, "--stream", "portfolio-1")
-	if err != nil || !strings.Contains(out, "OK: stream portfolio-1, 5 events") {
+	out, err := runCmd(t, "verify", "--data", dir, "--stream", "notes-1")
+	if err != nil || !strings.Contains(out, "OK: stream notes-1, 5 events") {
 		t.Fatalf("verify of an intact stream: %v\n%s", err, out)
 	}
 	out, err = runCmd(t, "verify", "--data", dir, "--all")
@@ -89,9 +89,9 @@ func TestVerify(t *testing.T) {
 		}
 	}
 	db.Close()
-	for _, args := range [][]string{{"--stream", "portfolio-1"}, {"--all"}} {
+	for _, args := range [][]string{{"--stream", "notes-1"}, {"--all"}} {
 		out, err = runCmd(t, append([]string{"verify", "--data", dir}, args...)...)
-		if exitCode(err) != 1 || !strings.Contains(out, "BROKEN: stream portfolio-1, revision 3") {
+		if exitCode(err) != 1 || !strings.Contains(out, "BROKEN: stream notes-1, revision 3") {
 			t.Fatalf("verify %v of a tampered stream: exit %d\n%s", args, exitCode(err), out)
 		}
 	}
@@ -213,5 +213,20 @@ func TestBenchCommandJSON(t *testing.T) {
 	var last map[string]any
 	if err := json.Unmarshal([]byte(lines[2]), &last); err != nil || last["case"] != "60-vs-10" || last["ratio"].(float64) <= 0 {
 		t.Fatalf("ratio line: %v %s", err, lines[2])
+	}
+}
+
+func TestRebuildCommand(t *testing.T) {
+	dir := t.TempDir()
+	seed(t, dir)
+	out, err := runCmd(t, "rebuild", "--data", dir)
+	if err != nil || !strings.Contains(out, "rebuilt") {
+		t.Fatalf("rebuild: %v\n%s", err, out)
+	}
+	if _, err := runCmd(t, "rebuild", "--data", dir, "nosuch"); exitCode(err) != 2 {
+		t.Fatalf("rebuild of an unknown read model: %v", err)
+	}
+	if line := progressLine(450, 1000, time.Second); !strings.Contains(line, "45%") || !strings.Contains(line, "450/1000") {
+		t.Fatalf("progress line %q", line)
 	}
 }

@@ -24,5 +24,13 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("migrate keys: %w", err)
 	}
 	fmt.Fprintln(stdout, "personal-data keys: schema up to date")
-	return vault.close()
+	if err := vault.close(); err != nil {
+		return err
+	}
+	rm, err := openReadModels(ctx, sc, true)
+	if err != nil {
+		return fmt.Errorf("migrate read models: %w", err)
+	}
+	fmt.Fprintln(stdout, "read models: schema up to date")
+	return rm.Close()
 }

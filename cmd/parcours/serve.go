@@ -28,16 +28,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	}
 	// The embedded default migrates itself so that a newcomer has nothing
 	// to set up; server stores are migrated by `parcours migrate`.
-	store, err := openStore(ctx, sc, kind == "sqlite")
+	sys, err := openSystem(ctx, sc, kind == "sqlite", log)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err
 	}
-	defer store.Close()
-	vault, err := openVault(ctx, sc, kind == "sqlite")
-	if err != nil {
-		return fmt.Errorf("open personal-data keys: %w", err)
-	}
-	defer vault.close()
+	defer sys.close()
+	store := sys.store
+	runCtx, stopRunner := context.WithCancel(ctx)
+	runnerDone := make(chan error, 1)
+	go func() { runnerDone <- sys.runner.Run(runCtx) }()
+	defer func() {
+		stopRunner()
+		if err := <-runnerDone; err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("projections stopped", slog.Any("err", err))
+		}
+	}()
 
 	api := httpapi.New(log, func(ctx context.Context) error {
 		_, err := store.Head(ctx)
