@@ -48,6 +48,7 @@ type Batch struct {
 	docs  string
 	log   string
 	cache map[docKey]*cached
+	stmts map[string]*sql.Stmt // prepared once per batch: a rebuild runs thousands of statements
 }
 
 type docKey struct{ ns, key string }
@@ -59,7 +60,27 @@ type cached struct {
 }
 
 func newBatch(ctx context.Context, tx *sql.Tx, name string, gen int) *Batch {
-	return &Batch{ctx: ctx, tx: tx, docs: docsTable(name, gen), log: logTable(name, gen), cache: map[docKey]*cached{}}
+	return &Batch{ctx: ctx, tx: tx, docs: docsTable(name, gen), log: logTable(name, gen), cache: map[docKey]*cached{}, stmts: map[string]*sql.Stmt{}}
+}
+
+// stmt returns the batch's prepared statement for query.
+func (b *Batch) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := b.tx.PrepareContext(b.ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", query, err)
+	}
+	b.stmts[query] = st
+	return st, nil
+}
+
+// close releases the prepared statements.
+func (b *Batch) close() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
 }
 
 // Context returns the batch's context.
@@ -79,7 +100,11 @@ func Get[T any](b *Batch, ns, key string) (*T, bool, error) {
 	}
 	v := new(T)
 	var raw []byte
-	err := b.tx.QueryRowContext(b.ctx, `SELECT doc FROM `+b.docs+` WHERE ns = ? AND key = ?`, ns, key).Scan(&raw)
+	st, err := b.stmt(`SELECT doc FROM ` + b.docs + ` WHERE ns = ? AND key = ?`)
+	if err != nil {
+		return nil, false, err
+	}
+	err = st.QueryRowContext(b.ctx, ns, key).Scan(&raw)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		b.cache[k] = &cached{v: v}
@@ -110,14 +135,19 @@ func (b *Batch) Append(ns, key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode %s/%s entry: %w", ns, key, err)
 	}
-	if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO `+b.log+` (ns, key, doc) VALUES (?, ?, ?)`, ns, key, raw); err != nil {
+	st, err := b.stmt(`INSERT INTO ` + b.log + ` (ns, key, doc) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(b.ctx, ns, key, raw); err != nil {
 		return fmt.Errorf("append to %s/%s: %w", ns, key, err)
 	}
 	return nil
 }
 
-// flush writes the changed documents.
+// flush writes the changed documents and releases the statements.
 func (b *Batch) flush() error {
+	defer b.close()
 	for k, c := range b.cache {
 		if !c.dirty {
 			continue
@@ -132,8 +162,11 @@ func (b *Batch) flush() error {
 		if err != nil {
 			return fmt.Errorf("encode %s/%s: %w", k.ns, k.key, err)
 		}
-		if _, err := b.tx.ExecContext(b.ctx, `INSERT INTO `+b.docs+` (ns, key, doc) VALUES (?, ?, ?)
-			ON CONFLICT (ns, key) DO UPDATE SET doc = excluded.doc`, k.ns, k.key, raw); err != nil {
+		st, err := b.stmt(`INSERT INTO ` + b.docs + ` (ns, key, doc) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET doc = excluded.doc`)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(b.ctx, k.ns, k.key, raw); err != nil {
 			return fmt.Errorf("write %s/%s: %w", k.ns, k.key, err)
 		}
 		c.dirty = false

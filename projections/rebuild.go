@@ -53,27 +53,93 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 	if head.Hi == 0 {
 		total = head.Lo // SQLite: positions are row ids, close to a count
 	}
+	// A reader goroutine reads and decodes pages while this one applies the
+	// previous page: decoding and writing overlap.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan decodedPage, 2)
+	go readPages(ctx, store, codec, head, pages)
 	var done uint64
 	pos := eventstore.Start
-	for {
-		var n int
-		var err error
-		err = inTx(ctx, db, func(tx *sql.Tx) error {
-			pos, n, err = applyPage(ctx, tx, store, codec, projections, gens, pos, rebuildPage)
-			return err
-		})
-		if err != nil {
+	for page := range pages {
+		if page.err != nil {
+			return page.err
+		}
+		if err := inTx(ctx, db, func(tx *sql.Tx) error {
+			return applyDecoded(ctx, tx, projections, gens, page.events)
+		}); err != nil {
 			return err
 		}
-		done += uint64(n)
+		pos = page.last
+		done += uint64(page.n)
 		if progress != nil {
 			progress(done, max(total, done))
 		}
-		if n < rebuildPage || !pos.Less(head) {
-			break
-		}
 	}
 	return swap(ctx, store, codec, db, projections, gens, pos)
+}
+
+type decodedPage struct {
+	events []eventcodec.Decoded
+	n      int                 // events read, domain or not
+	last   eventstore.Position // of the last event read
+	err    error
+}
+
+// readPages reads the log up to head in pages, decodes the domain events
+// and sends each page; the channel closes after the last page or an error.
+func readPages(ctx context.Context, store eventstore.Store, codec *eventcodec.Codec, head eventstore.Position, out chan<- decodedPage) {
+	defer close(out)
+	for from := eventstore.Start; from.Less(head); {
+		events, err := store.ReadAll(ctx, from, rebuildPage)
+		if err != nil {
+			out <- decodedPage{err: fmt.Errorf("rebuild: %w", err)}
+			return
+		}
+		if len(events) == 0 {
+			return
+		}
+		page := decodedPage{n: len(events), last: events[len(events)-1].Position, events: make([]eventcodec.Decoded, 0, len(events))}
+		for _, e := range events {
+			if !domainEvents("", e) {
+				continue
+			}
+			d, err := codec.DecodeClear(e)
+			if err != nil {
+				out <- decodedPage{err: fmt.Errorf("rebuild: %w", err)}
+				return
+			}
+			page.events = append(page.events, d)
+		}
+		select {
+		case out <- page:
+		case <-ctx.Done():
+			return
+		}
+		from = page.last
+	}
+}
+
+// applyDecoded applies decoded events to every projection's new
+// generation, in tx.
+func applyDecoded(ctx context.Context, tx *sql.Tx, projections []Projection, gens []int, events []eventcodec.Decoded) error {
+	batches := make([]*Batch, len(projections))
+	for i, p := range projections {
+		batches[i] = newBatch(ctx, tx, p.Name(), gens[i])
+	}
+	for _, d := range events {
+		for i, p := range projections {
+			if err := p.Apply(batches[i], d); err != nil {
+				return fmt.Errorf("rebuild %s: apply %s@%d: %w", p.Name(), d.Stored.Stream, d.Stored.Revision, err)
+			}
+		}
+	}
+	for _, b := range batches {
+		if err := b.flush(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // applyPage applies up to limit events after from to every projection's

@@ -64,20 +64,23 @@ type benchLine struct {
 	P50ms           float64 `json:"p50_ms"`
 	P99ms           float64 `json:"p99_ms"`
 	MaxMs           float64 `json:"max_ms"`
+	PeakRSSMB       float64 `json:"peak_rss_mb,omitempty"`
 	Machine         string  `json:"machine"`
 }
 
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError("bench: want a sub-command: append, command")
+		return usageError("bench: want a sub-command: append, command, rebuild")
 	}
 	switch args[0] {
 	case "append":
 		return benchAppend(ctx, args[1:], stdout, stderr)
 	case "command":
 		return benchCommand(ctx, args[1:], stdout, stderr)
+	case "rebuild":
+		return benchRebuild(ctx, args[1:], stdout, stderr)
 	}
-	return usageError("bench: unknown sub-command %q (want append, command)", args[0])
+	return usageError("bench: unknown sub-command %q (want append, command, rebuild)", args[0])
 }
 
 type appendCase struct {
