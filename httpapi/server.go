@@ -2,53 +2,141 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/parcours/parcours/commands"
+	"github.com/parcours/parcours/domain"
+	"github.com/parcours/parcours/eventstore"
+	"github.com/parcours/parcours/personaldata"
+	"github.com/parcours/parcours/projections"
 )
+
+// Authenticator finds who sent a request: from a session cookie or a bearer
+// API token. It answers (actor, true, nil) for a valid credential, (_,
+// false, nil) when the request carries none, and an error for a bad one.
+type Authenticator interface {
+	Authenticate(r *http.Request) (domain.Actor, bool, error)
+}
+
+// Waiter lets writes wait for the read models (read-your-writes).
+type Waiter interface {
+	WaitFor(ctx context.Context, pos eventstore.Position, names ...string) error
+}
+
+// Deps are what the HTTP layer serves from.
+type Deps struct {
+	Log      *slog.Logger
+	Commands *commands.Handler
+	Queries  *projections.Queries
+	Waiter   Waiter
+	Auth     Authenticator
+	Files    *personaldata.Files
+	// Ready reports whether the service can serve (store reachable, read
+	// models within their lag bound).
+	Ready func(ctx context.Context) error
+	// Extra mounts other handlers (the audit log) under their prefixes.
+	Extra map[string]http.Handler
+}
 
 // Server holds the dependencies of the HTTP handlers.
 type Server struct {
-	log   *slog.Logger
-	ready func(ctx context.Context) error
+	log  *slog.Logger
+	deps Deps
 }
 
-// New returns the HTTP server. ready reports whether the service can serve
-// requests (the store is reachable).
-func New(log *slog.Logger, ready func(ctx context.Context) error) *Server {
-	return &Server{log: log, ready: ready}
+// New returns the HTTP server.
+func New(deps Deps) *Server {
+	if deps.Log == nil {
+		deps.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{log: deps.Log, deps: deps}
 }
 
 // Handler returns the route table.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.Recoverer)
-	r.Get("/healthz", s.healthz)
-	r.Get("/readyz", s.readyz)
+	r.Use(middleware.RequestID, s.recoverer, s.accessLog, middleware.Timeout(60*time.Second))
+	for _, rt := range s.routes() {
+		h := s.handle(rt)
+		r.Method(rt.Method, rt.Pattern, h)
+	}
+	for prefix, h := range s.deps.Extra {
+		r.Mount(prefix, h)
+	}
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.writeProblem(w, r, errStatus(http.StatusNotFound, "not-found", "Not found", "no such resource"))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.writeProblem(w, r, errStatus(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", r.Method+" is not allowed here"))
+	})
 	return r
 }
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+// handle wraps a route: authentication (unless public), then the handler;
+// an error becomes a problem.
+func (s *Server) handle(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !rt.Public {
+			a, ok, err := s.authenticate(r)
+			if err != nil {
+				s.writeProblem(w, r, err)
+				return
+			}
+			if !ok {
+				s.writeProblem(w, r, errUnauthenticated)
+				return
+			}
+			r = r.WithContext(withActor(r.Context(), a))
+		}
+		if err := rt.Handle(w, r); err != nil {
+			s.writeProblem(w, r, err)
+		}
+	})
 }
 
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.ready(ctx); err != nil {
-		s.log.WarnContext(ctx, "not ready", slog.Any("err", err))
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-		return
+func (s *Server) authenticate(r *http.Request) (domain.Actor, bool, error) {
+	if s.deps.Auth == nil {
+		return domain.Actor{}, false, nil
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	return s.deps.Auth.Authenticate(r)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+type actorKey struct{}
+
+func withActor(ctx context.Context, a domain.Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+func actorFrom(ctx context.Context) (domain.Actor, bool) {
+	a, ok := ctx.Value(actorKey{}).(domain.Actor)
+	return a, ok
+}
+
+// recoverer answers a panic with a 500 problem (and logs it once).
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil && v != http.ErrAbortHandler {
+				s.log.ErrorContext(r.Context(), "panic", slog.Any("panic", v), slog.String("path", r.URL.Path))
+				s.writeProblem(w, r, errStatus(http.StatusInternalServerError, "internal", "Internal error", "something went wrong on our side; it was logged"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// accessLog logs one line per request.
+func (s *Server) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		start := time.Now()
+		next.ServeHTTP(ww, r)
+		s.log.InfoContext(r.Context(), "http", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()), slog.Duration("took", time.Since(start)),
+			slog.String("request_id", middleware.GetReqID(r.Context())))
+	})
 }

@@ -33,7 +33,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		return err
 	}
 	defer sys.close()
-	store := sys.store
 	runCtx, stopRunner := context.WithCancel(ctx)
 	runnerDone := make(chan error, 1)
 	go func() { runnerDone <- sys.runner.Run(runCtx) }()
@@ -44,9 +43,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		}
 	}()
 
-	api := httpapi.New(log, func(ctx context.Context) error {
-		_, err := store.Head(ctx)
-		return err
+	api := httpapi.New(httpapi.Deps{
+		Log: log, Commands: sys.h, Queries: sys.queries, Waiter: sys.runner, Files: sys.vault.files,
+		Ready: func(ctx context.Context) error { return ready(ctx, sys) },
 	})
 	srv := &http.Server{
 		Handler:           api.Handler(),
@@ -73,6 +72,30 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// readyLag is how far behind the read models may be for /readyz to pass.
+const readyLag = 30 * time.Second
+
+// ready reports whether the service can serve: the store answers and no
+// read model is stopped or more than readyLag behind.
+func ready(ctx context.Context, sys *system) error {
+	if _, err := sys.store.Head(ctx); err != nil {
+		return fmt.Errorf("event store: %w", err)
+	}
+	status, err := sys.runner.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("read models: %w", err)
+	}
+	for _, s := range status {
+		if s.State == "stopped" {
+			return fmt.Errorf("read model %s is stopped: %s", s.Name, s.Error)
+		}
+		if s.LagSeconds > readyLag.Seconds() {
+			return fmt.Errorf("read model %s is %.0fs behind", s.Name, s.LagSeconds)
+		}
 	}
 	return nil
 }

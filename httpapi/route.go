@@ -1,0 +1,202 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parcours/parcours/commands"
+)
+
+// route is one entry of the route table. The table drives both the chi
+// router and the OpenAPI document, so the two cannot drift apart.
+type route struct {
+	Method  string
+	Pattern string // chi pattern: /v1/portfolios/{portfolioID}/experiences
+	ID      string // OpenAPI operationId
+	Summary string
+	Tag     string
+	// Request and Response are zero values of the JSON bodies (nil for
+	// none); Status is the success status.
+	Request  any
+	Response any
+	Status   int
+	// Public routes need no credential; RawBody routes read the body
+	// themselves (uploads).
+	Public  bool
+	RawBody bool
+	// Query lists the query parameters the route reads.
+	Query  []string
+	Handle func(w http.ResponseWriter, r *http.Request) error
+}
+
+// maxJSONBody bounds JSON request bodies.
+const maxJSONBody = 1 << 20
+
+// decodeJSON reads a JSON body into v: only application/json, at most
+// maxJSONBody bytes, one value, and no unknown field.
+func decodeJSON(r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return errUnsupportedType
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxJSONBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errStatus(http.StatusRequestEntityTooLarge, "too-large", "Request too large", fmt.Sprintf("JSON bodies are limited to %d bytes", maxJSONBody))
+		}
+		return errStatus(http.StatusBadRequest, "bad-body", "Unreadable body", err.Error())
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badJSON(err)
+	}
+	if dec.More() {
+		return errStatus(http.StatusBadRequest, "bad-json", "Malformed JSON", "the body holds more than one JSON value")
+	}
+	return nil
+}
+
+// badJSON turns a decoding error into a problem naming the field.
+func badJSON(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	he := &httpError{status: http.StatusBadRequest, kind: "bad-json", title: "Malformed JSON"}
+	switch {
+	case errors.As(err, &te):
+		he.status, he.kind, he.title = http.StatusUnprocessableEntity, "invalid", "Invalid request"
+		he.detail = fmt.Sprintf("%s must be %s", te.Field, te.Type)
+		he.fields = []FieldProblem{{Field: te.Field, Detail: "must be " + te.Type.String()}}
+	case errors.As(err, &se):
+		he.detail = fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		he.status, he.kind, he.title = http.StatusUnprocessableEntity, "unknown-field", "Unknown field"
+		he.detail, he.fields = "unknown field "+field, []FieldProblem{{Field: field, Detail: "is not a field of this request"}}
+	case errors.Is(err, io.EOF):
+		he.detail = "empty body: send a JSON object"
+	default:
+		he.detail = err.Error()
+	}
+	return he
+}
+
+// writeJSON answers v with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// CommandResult is the answer to every command.
+type CommandResult struct {
+	Stream   string `json:"stream"`
+	Revision uint64 `json:"revision"`
+	Position string `json:"position"`
+	Events   int    `json:"events"`
+	ID       string `json:"id,omitempty"`
+	// Secret is shown once (a share link's token); never again.
+	Secret   string `json:"secret,omitempty"`
+	Replayed bool   `json:"replayed,omitempty"`
+}
+
+// call builds the command call of a request: the actor from its
+// credential, and the optional Idempotency-Key and If-Match headers.
+func (s *Server) call(r *http.Request) (commands.Call, error) {
+	a, ok := actorFrom(r.Context())
+	if !ok {
+		return commands.Call{}, errUnauthenticated
+	}
+	c := commands.Call{Actor: a, IdempotencyKey: r.Header.Get("Idempotency-Key"), CorrelationID: r.Header.Get("X-Request-Id")}
+	if len(c.IdempotencyKey) > 200 {
+		return c, errStatus(http.StatusBadRequest, "bad-header", "Bad Idempotency-Key", "at most 200 characters")
+	}
+	if m := r.Header.Get("If-Match"); m != "" {
+		rev, err := strconv.ParseUint(strings.Trim(strings.TrimPrefix(m, "W/"), `"`), 10, 64)
+		if err != nil {
+			return c, errStatus(http.StatusBadRequest, "bad-header", "Bad If-Match", `send the ETag you received, e.g. "12"`)
+		}
+		c.IfRevision = &rev
+	}
+	return c, nil
+}
+
+// command makes the route of a command C: decode the body strictly, let
+// bind set the fields that come from the path, run exec, answer the
+// result with the stream revision as ETag (201 when it created something).
+func command[C any](s *Server, method, pattern, id, summary, tag string, bind func(*http.Request, *C),
+	exec func(context.Context, commands.Call, C) (commands.Result, error)) route {
+	var zero C
+	return route{Method: method, Pattern: pattern, ID: id, Summary: summary, Tag: tag, Request: zero, Response: CommandResult{}, Status: http.StatusOK,
+		Handle: func(w http.ResponseWriter, r *http.Request) error {
+			call, err := s.call(r)
+			if err != nil {
+				return err
+			}
+			var cmd C
+			if r.ContentLength != 0 || r.Header.Get("Content-Type") != "" {
+				if err := decodeJSON(r, &cmd); err != nil {
+					return err
+				}
+			}
+			bind(r, &cmd)
+			res, err := exec(r.Context(), call, cmd)
+			if err != nil {
+				return err
+			}
+			if err := s.waitIfAsked(r, res); err != nil {
+				return err
+			}
+			w.Header().Set("ETag", fmt.Sprintf(`"%d"`, res.Revision))
+			status := http.StatusOK
+			if res.ID != "" && !res.Replayed {
+				status = http.StatusCreated
+			}
+			writeJSON(w, status, CommandResult{Stream: res.Stream, Revision: res.Revision, Position: res.Position.String(),
+				Events: res.Events, ID: res.ID, Secret: res.Secret, Replayed: res.Replayed})
+			return nil
+		}}
+}
+
+// waitIfAsked waits, when the request says "Prefer: wait=N" (seconds, at
+// most 30), until the read models have applied the command, so the caller
+// can read its own write.
+func (s *Server) waitIfAsked(r *http.Request, res commands.Result) error {
+	secs, ok := preferWait(r.Header.Values("Prefer"))
+	if !ok || s.deps.Waiter == nil || res.Position.IsZero() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(secs)*time.Second)
+	defer cancel()
+	if err := s.deps.Waiter.WaitFor(ctx, res.Position); err != nil {
+		return errStatus(http.StatusAccepted, "read-models-behind", "Accepted, read models behind",
+			"the change is stored but the read models did not catch up in time: read again shortly")
+	}
+	return nil
+}
+
+// preferWait reads "Prefer: wait=N".
+func preferWait(values []string) (int, bool) {
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			if n, ok := strings.CutPrefix(strings.TrimSpace(part), "wait="); ok {
+				secs, err := strconv.Atoi(n)
+				if err == nil && secs > 0 {
+					return min(secs, 30), true
+				}
+			}
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,8 @@
+package httpapi
+
+import "slices"
+
+// routes is the route table: every route of the service, in one list.
+func (s *Server) routes() []route {
+	return slices.Concat(s.opsRoutes(), s.docRoutes())
+}
