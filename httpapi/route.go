@@ -9,11 +9,13 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/parcours/parcours/commands"
+	"github.com/parcours/parcours/eventstore"
 )
 
 // route is one entry of the route table. The table drives both the chi
@@ -74,9 +76,10 @@ func badJSON(err error) error {
 	he := &httpError{status: http.StatusBadRequest, kind: "bad-json", title: "Malformed JSON"}
 	switch {
 	case errors.As(err, &te):
+		field, want := jsonField(te.Field), "a JSON "+jsonKind(te.Type)
 		he.status, he.kind, he.title = http.StatusUnprocessableEntity, "invalid", "Invalid request"
-		he.detail = fmt.Sprintf("%s must be %s", te.Field, te.Type)
-		he.fields = []FieldProblem{{Field: te.Field, Detail: "must be " + te.Type.String()}}
+		he.detail = fmt.Sprintf("%s must be %s", field, want)
+		he.fields = []FieldProblem{{Field: field, Detail: "must be " + want}}
 	case errors.As(err, &se):
 		he.detail = fmt.Sprintf("syntax error at byte %d", se.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -89,6 +92,34 @@ func badJSON(err error) error {
 		he.detail = err.Error()
 	}
 	return he
+}
+
+// jsonField turns the decoder's field path into the JSON one: embedded Go
+// structs appear in it under their Go names, which clients never see.
+func jsonField(path string) string {
+	parts := strings.Split(path, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" && !(p[0] >= 'A' && p[0] <= 'Z') {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ".")
+}
+
+// jsonKind names the JSON type a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	}
+	return "object"
 }
 
 // writeJSON answers v with status.
@@ -152,6 +183,10 @@ func command[C any](s *Server, method, pattern, id, summary, tag string, bind fu
 			}
 			bind(r, &cmd)
 			res, err := exec(r.Context(), call, cmd)
+			var ce *eventstore.ConflictError
+			if call.IfRevision != nil && errors.As(err, &ce) {
+				return preconditionFailed(ce)
+			}
 			if err != nil {
 				return err
 			}
@@ -167,6 +202,12 @@ func command[C any](s *Server, method, pattern, id, summary, tag string, bind fu
 				Events: res.Events, ID: res.ID, Secret: res.Secret, Replayed: res.Replayed})
 			return nil
 		}}
+}
+
+// preconditionFailed answers an If-Match that no longer holds.
+func preconditionFailed(ce *eventstore.ConflictError) error {
+	return &httpError{status: http.StatusPreconditionFailed, kind: "precondition-failed", title: "Precondition failed",
+		detail: fmt.Sprintf("If-Match names a revision other than the current one (%d): read again, then retry", ce.Actual)}
 }
 
 // waitIfAsked waits, when the request says "Prefer: wait=N" (seconds, at

@@ -4,5 +4,8 @@ import "slices"
 
 // routes is the route table: every route of the service, in one list.
 func (s *Server) routes() []route {
-	return slices.Concat(s.opsRoutes(), s.docRoutes())
+	return slices.Concat(s.opsRoutes(), s.docRoutes(),
+		s.structureRoutes(), s.grantRoutes(), s.experienceRoutes(), s.competenceRoutes(), s.evidenceRoutes(),
+		s.planRoutes(), s.folderRoutes(), s.pageRoutes(), s.dossierRoutes(),
+	)
 }

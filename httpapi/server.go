@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -83,6 +84,10 @@ func (s *Server) handle(rt route) http.Handler {
 		if !rt.Public {
 			a, ok, err := s.authenticate(r)
 			if err != nil {
+				var he *httpError
+				if !errors.As(err, &he) {
+					err = errStatus(http.StatusUnauthorized, "unauthenticated", "Bad credential", "the session or token is unknown, expired or revoked")
+				}
 				s.writeProblem(w, r, err)
 				return
 			}
