@@ -31,34 +31,72 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	e := &env{t: t, ctx: ctx, dir: dir, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	path := filepath.Join(dir, "events.db")
-	if _, err := sqlite.Migrate(ctx, path); err != nil {
-		t.Fatal(err)
-	}
-	var err error
-	if e.store, err = sqlite.Open(ctx, path, sqlite.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.store.Close() })
-	kpath := filepath.Join(dir, "keys.db")
-	if err := personaldata.MigrateSQLiteKeys(ctx, kpath); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := personaldata.OpenSQLiteKeys(ctx, kpath)
+	return reopenEnv(t, t.TempDir())
+}
+
+// reopenEnv opens (creating if needed) the data directory dir.
+func reopenEnv(t *testing.T, dir string) *env {
+	t.Helper()
+	e, closeAll, err := openEnv(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { keys.Close() })
-	master, _ := personaldata.LoadMasterKey("", dir)
+	e.t = t
+	t.Cleanup(closeAll)
+	return e
+}
+
+// openEnv opens the data directory dir without a test (crash children use
+// it too).
+func openEnv(dir string) (*env, func(), error) {
+	ctx := context.Background()
+	e := &env{ctx: ctx, dir: dir, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	var closers []func() error
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	path := filepath.Join(dir, "events.db")
+	if _, err := sqlite.Migrate(ctx, path); err != nil {
+		return nil, nil, err
+	}
+	var err error
+	if e.store, err = sqlite.Open(ctx, path, sqlite.Options{}); err != nil {
+		return nil, nil, err
+	}
+	closers = append(closers, e.store.Close)
+	kpath := filepath.Join(dir, "keys.db")
+	if err := personaldata.MigrateSQLiteKeys(ctx, kpath); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	keys, err := personaldata.OpenSQLiteKeys(ctx, kpath)
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	closers = append(closers, keys.Close)
+	master, err := personaldata.LoadMasterKey("", dir)
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
 	e.ring, _ = personaldata.NewKeyring(keys, master)
 	e.files, _ = personaldata.NewFiles(filepath.Join(dir, "files"), e.ring)
 	e.codec = eventcodec.New(e.ring)
-	e.db = openDB(t, filepath.Join(dir, "readmodels.db"))
+	rmPath := filepath.Join(dir, "readmodels.db")
+	if err := projections.MigrateSQLite(ctx, rmPath); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	if e.db, err = projections.OpenSQLite(ctx, rmPath); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	closers = append(closers, e.db.Close)
 	e.h = commands.New(e.store, e.ring, commands.Options{Now: func() time.Time { return e.now }})
-	return e
+	return e, closeAll, nil
 }
 
 func openDB(t *testing.T, path string) *projections.DB {
