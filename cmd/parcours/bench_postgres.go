@@ -116,22 +116,24 @@ func newPGRaw(ctx context.Context, connString string, o postgres.Options) (*pgRa
 	return &pgRaw{pool: pool}, nil
 }
 
-const pgRawInsert = `INSERT INTO events (stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+// pgRawInsert inserts one row; ord numbers the rows of a transaction, as
+// the store does.
+const pgRawInsert = `INSERT INTO events (ord, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
 
 func (r *pgRaw) InsertTx(ctx context.Context, rows []rawRow) error {
-	args := func(row rawRow) []any {
-		return []any{row.Stream, int64(row.Revision), row.ID, row.Type, int64(row.SchemaVersion), row.Data, row.Metadata, row.PrevHash[:], row.Hash[:]}
+	args := func(ord int, row rawRow) []any {
+		return []any{ord, row.Stream, int64(row.Revision), row.ID, row.Type, int64(row.SchemaVersion), row.Data, row.Metadata, row.PrevHash[:], row.Hash[:]}
 	}
 	if len(rows) == 1 {
-		if _, err := r.pool.Exec(ctx, pgRawInsert, args(rows[0])...); err != nil {
+		if _, err := r.pool.Exec(ctx, pgRawInsert, args(0, rows[0])...); err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
 		return nil
 	}
 	b := &pgx.Batch{}
-	for _, row := range rows {
-		b.Queue(pgRawInsert, args(row)...)
+	for i, row := range rows {
+		b.Queue(pgRawInsert, args(i, row)...)
 	}
 	if err := r.pool.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("insert %d rows: %w", len(rows), err)

@@ -4,13 +4,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // The helpers here are exported so that the black-box tests of package
@@ -41,18 +44,19 @@ func ServerURL(t testing.TB) string {
 	return u
 }
 
-// WithSearchPath returns connString with its search_path set to schema.
-func WithSearchPath(connString, schema string) string {
+// WithParam returns connString with the run-time parameter key set to
+// value (a URL or a key=value string).
+func WithParam(connString, key, value string) string {
 	if strings.HasPrefix(connString, "postgres://") || strings.HasPrefix(connString, "postgresql://") {
 		u, err := url.Parse(connString)
 		if err == nil {
 			q := u.Query()
-			q.Set("search_path", schema)
+			q.Set(key, value)
 			u.RawQuery = q.Encode()
 			return u.String()
 		}
 	}
-	return connString + " search_path=" + schema
+	return connString + " " + key + "=" + value
 }
 
 // NewTestSchema creates an empty schema with a random name on the test
@@ -66,7 +70,7 @@ func NewTestSchema(t testing.TB) string {
 	schema := "parcours_test_" + hex.EncodeToString(b[:])
 	ExecSQL(t, base, `CREATE SCHEMA `+schema)
 	t.Cleanup(func() { ExecSQL(t, base, `DROP SCHEMA `+schema+` CASCADE`) })
-	return WithSearchPath(base, schema)
+	return WithParam(base, "search_path", schema)
 }
 
 // ExecSQL runs statements on a connection of its own, failing the test on
@@ -112,4 +116,48 @@ func OpenTestStore(t testing.TB, connString string, opts Options) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// NewTestPool returns a pool of size conns on connString, closed when the
+// test ends.
+func NewTestPool(t testing.TB, connString string, conns int32) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = conns
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// BackendCPU returns the CPU time used so far by the server processes of
+// the sessions with application_name app (read from /proc: same machine).
+func BackendCPU(t testing.TB, app string) time.Duration {
+	conn, err := pgx.Connect(context.Background(), ServerURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	rows, _ := conn.Query(context.Background(), `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, app)
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ticks int64
+	for _, pid := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + s
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
 }

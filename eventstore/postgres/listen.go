@@ -69,3 +69,43 @@ func (s *Store) listenOnce(cfg *pgx.ConnConfig) (listening bool) {
 		s.signal.Notify()
 	}
 }
+
+// wake tells the subscribers of this process at once, and those of other
+// processes through the notifier, that something was committed.
+func (s *Store) wake() {
+	s.signal.Notify()
+	select {
+	case s.poke <- struct{}{}:
+	default: // a NOTIFY is already due: it covers this commit too
+	}
+}
+
+// notifyEvery is the least time between two NOTIFYs of one store: under
+// load each NOTIFY then covers many commits.
+const notifyEvery = 10 * time.Millisecond
+
+// notifier sends a NOTIFY on the store's channel when asked to, at most
+// once every notifyEvery, merging the requests that arrive meanwhile. It
+// runs outside the append transactions: PostgreSQL serialises the commits
+// of notifying transactions on one lock held until their commit record is
+// flushed, which would undo group commit (see the package doc).
+func (s *Store) notifier() {
+	defer s.bg.Done()
+	pause := time.NewTimer(0)
+	for {
+		select {
+		case <-s.poke:
+		case <-s.life.Done():
+			return
+		}
+		if _, err := s.pool.Exec(s.life, `SELECT pg_notify($1, '')`, s.channel); err != nil && s.life.Err() == nil {
+			s.opts.Logger.Warn("postgres event store: NOTIFY failed; other processes will poll", "err", err)
+		}
+		pause.Reset(notifyEvery)
+		select {
+		case <-pause.C:
+		case <-s.life.Done():
+			return
+		}
+	}
+}

@@ -13,8 +13,8 @@ import (
 // version i+1. Never edit one that has shipped: add a new one.
 var migrations = []string{
 	`CREATE TABLE events (
-		seq            bigint      GENERATED ALWAYS AS IDENTITY,
 		tx_id          xid8        NOT NULL DEFAULT pg_current_xact_id(),
+		ord            integer     NOT NULL CHECK (ord >= 0),
 		stream         text        NOT NULL,
 		revision       bigint      NOT NULL CHECK (revision >= 0),
 		event_id       uuid        NOT NULL,
@@ -25,7 +25,7 @@ var migrations = []string{
 		recorded_at    timestamptz NOT NULL DEFAULT now(),
 		prev_hash      bytea       NOT NULL CHECK (length(prev_hash) = 32),
 		hash           bytea       NOT NULL CHECK (length(hash) = 32),
-		CONSTRAINT events_position_key PRIMARY KEY (tx_id, seq),
+		CONSTRAINT events_position_key PRIMARY KEY (tx_id, ord),
 		CONSTRAINT events_stream_revision_key UNIQUE (stream, revision),
 		CONSTRAINT events_event_id_key UNIQUE (event_id)
 	);

@@ -57,15 +57,15 @@ func clampRev(r uint64) int64 {
 // with a smaller id has ended, that is when its tx_id is below the xmin
 // of a current snapshot. Nothing can be inserted below that line any more.
 const (
-	readAllSQL = selectEvents + ` WHERE (tx_id, seq) > ($1, $2)
-		AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx_id, seq LIMIT $3`
-	headSQL = `SELECT tx_id, seq FROM events WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
-		ORDER BY tx_id DESC, seq DESC LIMIT 1`
+	readAllSQL = selectEvents + ` WHERE (tx_id, ord) > ($1, $2)
+		AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx_id, ord LIMIT $3`
+	headSQL = `SELECT tx_id, ord FROM events WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+		ORDER BY tx_id DESC, ord DESC LIMIT 1`
 	newestSQL = `SELECT coalesce((SELECT tx_id FROM events ORDER BY tx_id DESC LIMIT 1), '0'::xid8)`
 )
 
 // ReadAll implements eventstore.Store. It returns events in (transaction
-// id, sequence) order, only below the snapshot line (see the package doc).
+// id, order in transaction) order, only below the snapshot line (see the package doc).
 // When the page is short because a transaction older than the newest
 // committed event is still in flight, it waits for that transaction, up to
 // Options.SettleTimeout, so that a reader sees the events committed before
@@ -103,7 +103,7 @@ func (s *Store) ReadAll(ctx context.Context, from eventstore.Position, limit int
 // id of the newest committed event, in one round trip.
 func (s *Store) readPage(ctx context.Context, from eventstore.Position, limit int) ([]eventstore.Event, uint64, error) {
 	b := &pgx.Batch{}
-	b.Queue(readAllSQL, from.Hi, clampRev(from.Lo), limit)
+	b.Queue(readAllSQL, from.Hi, min(from.Lo, 1<<31-1), limit)
 	b.Queue(newestSQL)
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
@@ -136,13 +136,13 @@ func (s *Store) Head(ctx context.Context) (eventstore.Position, error) {
 		b.Queue(newestSQL)
 		br := s.pool.SendBatch(ctx, b)
 		defer br.Close()
-		var seq int64
+		var ord int32
 		pos = eventstore.Position{}
-		err := br.QueryRow().Scan(&pos.Hi, &seq)
+		err := br.QueryRow().Scan(&pos.Hi, &ord)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return false, err
 		}
-		pos.Lo = uint64(seq)
+		pos.Lo = uint64(ord)
 		var newest uint64
 		if err := br.QueryRow().Scan(&newest); err != nil {
 			return false, err

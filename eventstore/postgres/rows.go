@@ -41,18 +41,20 @@ const (
 )
 
 // insertSQL inserts a whole batch in one statement, so in one transaction
-// when it runs on its own, and notifies listeners in that transaction:
-// PostgreSQL delivers the notification only once it has committed.
+// when it runs on its own, numbering the rows (ord) from 0 in the order
+// given, and returns the transaction's id.
 const insertSQL = `WITH ins AS (
-	INSERT INTO events (stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
-	SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::bigint[], $6::bytea[], $7::bytea[], $8::bytea[], $9::bytea[])
-	RETURNING event_id, tx_id, seq
-), wake AS (SELECT pg_notify($10, ''))
-SELECT ins.event_id, ins.tx_id, ins.seq FROM ins, wake`
+	INSERT INTO events (ord, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
+	SELECT u.ord - 1, u.stream, u.revision, u.event_id, u.type, u.schema_version, u.data, u.metadata, u.prev_hash, u.hash
+	FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::bigint[], $6::bytea[], $7::bytea[], $8::bytea[], $9::bytea[])
+		WITH ORDINALITY AS u(stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, ord)
+	RETURNING 1)
+SELECT pg_current_xact_id(), count(*) FROM ins`
 
-// insertRows inserts rows in one statement on q and returns each event's
-// position. Rows are numbered (seq) in the order given.
-func insertRows(ctx context.Context, q querier, rows []row, channel string) (map[eventstore.EventID]eventstore.Position, error) {
+// insertRows inserts rows in one statement on q, which must be the only
+// insert into events of its transaction, and returns the transaction's
+// id: rows[i] is at Position{Hi: txID, Lo: i}.
+func insertRows(ctx context.Context, q querier, rows []row) (txID uint64, err error) {
 	n := len(rows)
 	var (
 		streams, types = make([]string, n), make([]string, n)
@@ -60,10 +62,7 @@ func insertRows(ctx context.Context, q querier, rows []row, channel string) (map
 		ids            = make([][16]byte, n)
 		data, meta     = make([][]byte, n), make([][]byte, n)
 		prevs, hashes  = make([][]byte, n), make([][]byte, n)
-		positions      = make(map[eventstore.EventID]eventstore.Position, n)
-		id             [16]byte
-		txID           uint64
-		seq            int64
+		count          int64
 	)
 	for i := range rows {
 		r := &rows[i]
@@ -71,21 +70,14 @@ func insertRows(ctx context.Context, q querier, rows []row, channel string) (map
 		versions[i], data[i], meta[i] = int64(r.event.SchemaVersion), r.event.Data, r.event.Metadata
 		prevs[i], hashes[i] = r.prev[:], r.hash[:]
 	}
-	res, err := q.Query(ctx, insertSQL, streams, revs, ids, types, versions, data, meta, prevs, hashes, channel)
-	if err != nil {
-		return nil, fmt.Errorf("insert %d events: %w", n, err)
-	}
-	_, err = pgx.ForEachRow(res, []any{&id, &txID, &seq}, func() error {
-		positions[id] = eventstore.Position{Hi: txID, Lo: uint64(seq)}
-		return nil
-	})
-	if err == nil && len(positions) != n {
-		err = fmt.Errorf("%d rows returned", len(positions))
+	err = q.QueryRow(ctx, insertSQL, streams, revs, ids, types, versions, data, meta, prevs, hashes).Scan(&txID, &count)
+	if err == nil && count != int64(n) {
+		err = fmt.Errorf("%d rows inserted", count)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("insert %d events: %w", n, err)
+		return 0, fmt.Errorf("insert %d events: %w", n, err)
 	}
-	return positions, nil
+	return txID, nil
 }
 
 // readHeads returns the last event of each of streams that has one.
@@ -125,23 +117,24 @@ func isUniqueViolationOf(err error, constraint string) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == constraint
 }
 
-const selectEvents = `SELECT tx_id, seq, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash FROM events`
+const selectEvents = `SELECT tx_id, ord, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash FROM events`
 
 // scanEvents reads rows of selectEvents and closes them.
 func scanEvents(rows pgx.Rows) ([]eventstore.Event, error) {
 	var (
 		out        []eventstore.Event
 		e          eventstore.Event
-		seq, rev   int64
+		ord        int32
+		rev        int64
 		sv         int64
 		at         time.Time
 		prev, hash []byte
 	)
-	_, err := pgx.ForEachRow(rows, []any{&e.Position.Hi, &seq, &e.Stream, &rev, &e.ID, &e.Type, &sv, &e.Data, &e.Metadata, &at, &prev, &hash}, func() error {
+	_, err := pgx.ForEachRow(rows, []any{&e.Position.Hi, &ord, &e.Stream, &rev, &e.ID, &e.Type, &sv, &e.Data, &e.Metadata, &at, &prev, &hash}, func() error {
 		if len(prev) != 32 || len(hash) != 32 {
-			return fmt.Errorf("event at %d.%d: malformed hash column", e.Position.Hi, seq)
+			return fmt.Errorf("event at %d.%d: malformed hash column", e.Position.Hi, ord)
 		}
-		e.Position.Lo, e.Revision, e.SchemaVersion, e.RecordedAt = uint64(seq), uint64(rev), uint32(sv), at.UTC()
+		e.Position.Lo, e.Revision, e.SchemaVersion, e.RecordedAt = uint64(ord), uint64(rev), uint32(sv), at.UTC()
 		copy(e.PrevHash[:], prev)
 		copy(e.Hash[:], hash)
 		out = append(out, e)

@@ -39,8 +39,8 @@ type Options struct {
 	// SettleTimeout bounds how long ReadAll and Head wait for transactions
 	// still in flight below the newest committed event (default 1s).
 	SettleTimeout time.Duration
-	// Writers is the number of group-commit writers (default 4); a stream
-	// always goes to the same one.
+	// Writers is how many group commits may be in flight at once, each on
+	// a connection of the pool and for its share of the streams (default 2).
 	Writers int
 	// MaxBatch bounds the events one group commit takes (default 1024).
 	MaxBatch int
@@ -69,7 +69,7 @@ func (o Options) withDefaults() Options {
 		o.SettleTimeout = time.Second
 	}
 	if o.Writers <= 0 {
-		o.Writers = 4
+		o.Writers = 2
 	}
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 1024
@@ -85,8 +85,9 @@ type Store struct {
 	opts    Options
 	pool    *pgxpool.Pool
 	channel string // the NOTIFY channel of this schema
-	writers []*writer
+	disps   []*dispatcher
 	signal  eventstore.Signal
+	poke    chan struct{} // asks the notifier for a NOTIFY
 
 	mu     sync.RWMutex // held shared by appends in flight, exclusively by Close
 	closed bool
@@ -131,12 +132,15 @@ func Open(ctx context.Context, connString string, opts Options) (*Store, error) 
 		return nil, err
 	}
 	s.life, s.stop = context.WithCancel(context.WithoutCancel(ctx))
+	s.poke = make(chan struct{}, 1)
 	for range opts.Writers {
-		w := &writer{s: s, reqs: make(chan *request)}
-		s.writers = append(s.writers, w)
+		d := newDispatcher(s)
+		s.disps = append(s.disps, d)
 		s.bg.Add(1)
-		go w.run()
+		go d.run()
 	}
+	s.bg.Add(1)
+	go s.notifier()
 	listenCfg := cfg.ConnConfig.Copy()
 	delete(listenCfg.RuntimeParams, "statement_timeout")
 	s.bg.Add(1)
@@ -205,12 +209,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if s.closed {
 		return eventstore.AppendResult{}, fmt.Errorf("append to %s: %w", stream, eventstore.ErrClosed)
 	}
-	h := fnv.New32a()
-	h.Write([]byte(stream))
-	w := s.writers[h.Sum32()%uint32(len(s.writers))]
 	r := &request{ctx: ctx, stream: stream, expected: expected, events: events, reply: make(chan reply, 1)}
 	select {
-	case w.reqs <- r:
+	case s.disps[shardOf(stream, len(s.disps))].reqs <- r:
 	case <-ctx.Done():
 		return eventstore.AppendResult{}, fmt.Errorf("append to %s: %w", stream, ctx.Err())
 	}
@@ -233,4 +234,13 @@ func (s *Store) classify(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: %w", ctx.Err(), err)
 	}
 	return err
+}
+
+func shardOf(stream string, n int) int {
+	if n == 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(stream))
+	return int(h.Sum32() % uint32(n))
 }

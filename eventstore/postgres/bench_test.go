@@ -1,0 +1,136 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/parcours/parcours/eventstore"
+	"github.com/parcours/parcours/eventstore/postgres"
+)
+
+// The benchmarks come in pairs: the store, and the same rows inserted with
+// plain INSERTs into an identical table (the limit), with the same
+// concurrency. Besides ns/op they report the CPU time the server spent per
+// event (pg-ns/op; 0 if the server is not on this machine).
+//
+//	go test -run '^$' -bench . ./eventstore/postgres/
+
+func benchEvent(i int) eventstore.Proposed {
+	id := eventstore.NewEventID()
+	return eventstore.Proposed{ID: id, Type: "ExperienceAdded", SchemaVersion: 1,
+		Data:     []byte(fmt.Sprintf(`{"experience_id":"%s","kind":"professional","context":"formal","from":"2021-09-01","n":%d}`, id, i)),
+		Metadata: []byte(`{"actor":"person-7f3a","role":"beneficiary","tenant":"structure-12"}`)}
+}
+
+const rawInsert = `INSERT INTO events (ord, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+
+func reportServerCPU(b *testing.B, app string) {
+	b.ReportMetric(float64(postgres.BackendCPU(b, app).Nanoseconds())/float64(b.N), "pg-ns/op")
+}
+
+// BenchmarkAppend: one durable append of one event at a time.
+func BenchmarkAppend(b *testing.B) {
+	s := postgres.OpenTestStore(b, postgres.WithParam(postgres.NewTestSchema(b), "application_name", "bench-store"), postgres.Options{})
+	ctx := context.Background()
+	exp := eventstore.NoStream
+	for i := 0; b.Loop(); i++ {
+		res, err := s.Append(ctx, "bench", exp, benchEvent(i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		exp = eventstore.Exactly(res.LastRevision)
+	}
+	reportServerCPU(b, "bench-store")
+}
+
+// BenchmarkRawInsert is BenchmarkAppend's limit: one single-row INSERT
+// (one transaction) at a time.
+func BenchmarkRawInsert(b *testing.B) {
+	pool := rawPool(b, 1)
+	ctx := context.Background()
+	var zero eventstore.Hash
+	for i := 0; b.Loop(); i++ {
+		e := benchEvent(i)
+		if _, err := pool.Exec(ctx, rawInsert, 0, "bench", i, e.ID, e.Type, int64(e.SchemaVersion), e.Data, e.Metadata, zero[:], zero[:]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportServerCPU(b, "bench-raw")
+}
+
+// BenchmarkAppend64Writers: 64 writers, each appending one event at a time
+// to its own stream with an exact expectation; group commit shares the
+// commits. One op is one event.
+func BenchmarkAppend64Writers(b *testing.B) {
+	s := postgres.OpenTestStore(b, postgres.WithParam(postgres.NewTestSchema(b), "application_name", "bench-store"), postgres.Options{})
+	ctx := context.Background()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stream := fmt.Sprintf("bench-%d", w)
+			exp := eventstore.NoStream
+			for i := int(next.Add(1)); i <= b.N; i = int(next.Add(1)) {
+				res, err := s.Append(ctx, stream, exp, benchEvent(i))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				exp = eventstore.Exactly(res.LastRevision)
+			}
+		}()
+	}
+	wg.Wait()
+	reportServerCPU(b, "bench-store")
+}
+
+// BenchmarkRawInsert64Writers is BenchmarkAppend64Writers' limit: the same
+// rows from 64 writers, 100 rows per transaction (one pipelined batch of
+// INSERTs), on a pool of 16 connections.
+func BenchmarkRawInsert64Writers(b *testing.B) {
+	pool := rawPool(b, 16)
+	ctx := context.Background()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stream := fmt.Sprintf("raw-%d", w)
+			var zero eventstore.Hash
+			for rev := 0; next.Add(100) <= int64(b.N)+99; {
+				batch := &pgx.Batch{}
+				for i := range 100 {
+					e := benchEvent(rev)
+					batch.Queue(rawInsert, i, stream, rev, e.ID, e.Type, int64(e.SchemaVersion), e.Data, e.Metadata, zero[:], zero[:])
+					rev++
+				}
+				if err := pool.SendBatch(ctx, batch).Close(); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	reportServerCPU(b, "bench-raw")
+}
+
+// rawPool returns a pool of size conns on a fresh migrated schema.
+func rawPool(b *testing.B, conns int32) *pgxpool.Pool {
+	conn := postgres.WithParam(postgres.NewTestSchema(b), "application_name", "bench-raw")
+	if _, err := postgres.Migrate(context.Background(), conn); err != nil {
+		b.Fatal(err)
+	}
+	return postgres.NewTestPool(b, conn, conns)
+}
