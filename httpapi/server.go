@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -41,6 +42,8 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Extra mounts other handlers (the audit log) under their prefixes.
 	Extra map[string]http.Handler
+	// Pages serves every path the API does not (the pages for people).
+	Pages http.Handler
 }
 
 // Server holds the dependencies of the HTTP handlers.
@@ -69,6 +72,10 @@ func (s *Server) Handler() http.Handler {
 		r.Mount(prefix, h)
 	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Pages != nil && !strings.HasPrefix(r.URL.Path, "/v1/") {
+			s.deps.Pages.ServeHTTP(w, r)
+			return
+		}
 		s.writeProblem(w, r, errStatus(http.StatusNotFound, "not-found", "Not found", "no such resource"))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parcours/parcours/httpapi"
+	"github.com/parcours/parcours/web"
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
@@ -43,8 +44,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		}
 	}()
 
+	pages, err := web.New(web.Deps{Log: log, Commands: sys.h, Queries: sys.queries, Files: sys.vault.files})
+	if err != nil {
+		return fmt.Errorf("pages: %w", err)
+	}
 	api := httpapi.New(httpapi.Deps{
-		Log: log, Commands: sys.h, Queries: sys.queries, Waiter: sys.runner, Files: sys.vault.files,
+		Log: log, Commands: sys.h, Queries: sys.queries, Waiter: sys.runner, Files: sys.vault.files, Pages: pages,
 		Ready: func(ctx context.Context) error { return ready(ctx, sys) },
 	})
 	srv := &http.Server{
@@ -59,7 +64,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	log.Info("parcours serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("store", kind), slog.String("data", sc.Data))
-	fmt.Fprintf(stdout, "Parcours is running: open http://%s/healthz\n", ln.Addr())
+	fmt.Fprintf(stdout, "Parcours is running: open http://%s/\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/parcours/parcours/commands"
+	"github.com/parcours/parcours/domain"
+	"github.com/parcours/parcours/personaldata"
+	"github.com/parcours/parcours/projections"
+)
+
+// Authenticator finds the person behind a request (the session cookie).
+type Authenticator interface {
+	Authenticate(r *http.Request) (domain.Actor, bool, error)
+}
+
+// Deps are what the pages are served from: the same commands, read models
+// and credentials as the API.
+type Deps struct {
+	Log      *slog.Logger
+	Commands *commands.Handler
+	Queries  *projections.Queries
+	Auth     Authenticator
+	Files    *personaldata.Files
+	// DemoPage is the address of the demo's published page, linked from the
+	// home page when the service runs with --demo.
+	DemoPage string
+}
+
+// Server serves the pages.
+type Server struct {
+	log  *slog.Logger
+	deps Deps
+	tpl  *Templates
+	mux  chi.Router
+}
+
+// New parses the templates (failing fast if one is broken) and builds the
+// page routes.
+func New(deps Deps) (*Server, error) {
+	if deps.Log == nil {
+		deps.Log = slog.New(slog.DiscardHandler)
+	}
+	tpl, err := ParseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{log: deps.Log, deps: deps, tpl: tpl}
+	r := chi.NewRouter()
+	r.Handle("/static/*", http.StripPrefix("/static/", staticHandler()))
+	r.Get("/", s.home)
+	for _, register := range s.pageGroups() {
+		register(r)
+	}
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.errorPage(w, r, http.StatusNotFound, words.T(language(r), "error.notfound"), "")
+	})
+	s.mux = r
+	return s, nil
+}
+
+// pageGroups lists the route groups of the pages; each group registers its
+// routes (one line each to add).
+func (s *Server) pageGroups() []func(chi.Router) {
+	return []func(chi.Router){}
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func staticHandler() http.Handler {
+	fsys := Static()
+	files := http.FileServer(http.FS(fsys))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := fs.Stat(fsys, r.URL.Path); err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// page starts a Page for r: its language, path and the logged-in person.
+func (s *Server) page(r *http.Request, titleKey string) Page {
+	l := language(r)
+	p := Page{Lang: l, Title: words.T(l, titleKey), Path: r.URL.Path}
+	if s.deps.Auth != nil {
+		if a, ok, err := s.deps.Auth.Authenticate(r); err == nil && ok {
+			p.Me = &Me{PersonID: a.PersonID, Role: string(a.Role)}
+		}
+	}
+	return p
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	p := s.page(r, "home.title")
+	p.Data = struct{ DemoPage string }{s.deps.DemoPage}
+	s.setLangCookie(w, r)
+	render(w, r, s.log, s.tpl, http.StatusOK, "home.html", p)
+}
+
+// errorPage shows a clear page with the right status.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, text string) {
+	p := s.page(r, "error.title")
+	p.Title, p.Data, p.Noindex = title, text, true
+	render(w, r, s.log, s.tpl, status, "error.html", p)
+}
+
+// setLangCookie remembers a language chosen with ?lang=.
+func (s *Server) setLangCookie(w http.ResponseWriter, r *http.Request) {
+	if l := r.URL.Query().Get("lang"); l == "fr" || l == "en" {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	}
+}
+
