@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/parcours/parcours/eventstore"
@@ -61,7 +63,7 @@ func (b *batch) commit() {
 
 // try inserts in one statement the appends of reqs whose expectation holds
 // and answers them. It returns those whose expectation failed (slow) and,
-// if the statement hit a unique key, those it tried (again).
+// if the statement hit a unique key or a deadlock, those it tried (again).
 func (b *batch) try(ctx context.Context, reqs []*request) (slow, again []*request) {
 	if err := b.readHeads(ctx, reqs); err != nil {
 		for _, r := range reqs {
@@ -69,6 +71,10 @@ func (b *batch) try(ctx context.Context, reqs []*request) (slow, again []*reques
 		}
 		return nil, nil
 	}
+	// Rows go in in (stream, revision) order, the same in every process:
+	// two batches that wait for each other's uncommitted keys then wait
+	// in the same order, and cannot deadlock.
+	slices.SortStableFunc(reqs, func(a, b *request) int { return strings.Compare(a.stream, b.stream) })
 	planned := make(map[string]head, len(reqs)) // heads once the statement commits
 	results := make([]eventstore.AppendResult, len(reqs))
 	var rows []row
@@ -106,7 +112,7 @@ func (b *batch) try(ctx context.Context, reqs []*request) (slow, again []*reques
 			b.heads[r.stream] = planned[r.stream]
 			results[i].Position = eventstore.Position{Hi: txID, Lo: uint64(lastRow[i])}
 			r.reply <- reply{res: results[i]}
-		case isUniqueViolation(err):
+		case isUniqueViolation(err) || isDeadlock(err):
 			again = append(again, r)
 		default:
 			delete(b.heads, r.stream) // the outcome is unknown
@@ -168,7 +174,7 @@ func (b *batch) appendOne(ctx context.Context, r *request) (eventstore.AppendRes
 			res.Position = eventstore.Position{Hi: txID, Lo: uint64(len(rows) - 1)}
 			b.heads[r.stream] = head{rev: res.LastRevision, hash: chain.Prev, exists: true}
 			return res, nil
-		case isUniqueViolationOf(err, constraintStreamRevision):
+		case isUniqueViolationOf(err, constraintStreamRevision) || isDeadlock(err):
 			continue
 		case isUniqueViolationOf(err, constraintEventID):
 			return b.retryOr(ctx, r, fmt.Errorf("append to %s: %w", r.stream, err))

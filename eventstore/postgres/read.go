@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/parcours/parcours/eventstore"
 )
 
@@ -182,18 +184,48 @@ func (s *Store) settle(ctx context.Context, try func(first bool) (done bool, err
 
 // Subscribe implements eventstore.Store. A caught-up subscriber waits for
 // a commit of this process or a notification from another one, and reads
-// the log every Options.PollInterval in case a notification was lost.
+// the log every Options.PollInterval in case a notification was lost. A
+// lost connection or a server restart does not end it: it reads again,
+// backing off up to 5s, until the server answers.
 func (s *Store) Subscribe(ctx context.Context, from eventstore.Position, fn func(eventstore.Event) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if s.life == nil {
-		return eventstore.ErrClosed
-	}
 	stop := context.AfterFunc(s.life, cancel)
 	defer stop()
-	err := eventstore.Follow(ctx, s.ReadAll, from, fn, s.signal.Wait, s.opts.PollInterval)
+	err := eventstore.Follow(ctx, s.readRetrying, from, fn, s.signal.Wait, s.opts.PollInterval)
 	if s.life.Err() != nil && errors.Is(err, context.Canceled) {
 		return fmt.Errorf("subscribe: %w", eventstore.ErrClosed)
 	}
 	return err
+}
+
+// readRetrying is ReadAll, retried while the server is unreachable.
+func (s *Store) readRetrying(ctx context.Context, from eventstore.Position, limit int) ([]eventstore.Event, error) {
+	pause := 100 * time.Millisecond
+	for {
+		events, err := s.ReadAll(ctx, from, limit)
+		if err == nil || ctx.Err() != nil || !transient(err) {
+			return events, err
+		}
+		s.opts.Logger.Warn("postgres event store: subscriber cannot read the log; retrying", "err", err, "pause", pause)
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("read all from %s: %w", from, ctx.Err())
+		case <-t.C:
+		}
+		pause = min(2*pause, 5*time.Second)
+	}
+}
+
+// transient reports whether err is the kind a retry may cure: the
+// connection failed (no answer from the server), or the server reported a
+// connection exception (class 08) or a shutdown (57P01-57P03).
+func transient(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+	}
+	return !errors.Is(err, eventstore.ErrClosed)
 }
