@@ -103,9 +103,15 @@ func TryExecSQL(ctx context.Context, connString, query string) error {
 }
 
 // OpenTestStore migrates connString and opens a store on it, closed when
-// the test ends.
+// the test ends. Unless opts says otherwise, reads wait up to 15s for
+// transactions in flight: other tests on the same server may hold write
+// transactions open for a while, which delays the global log (see the
+// package doc) without making it wrong.
 func OpenTestStore(t testing.TB, connString string, opts Options) *Store {
 	t.Helper()
+	if opts.SettleTimeout == 0 {
+		opts.SettleTimeout = 15 * time.Second
+	}
 	ctx := context.Background()
 	if _, err := Migrate(ctx, connString); err != nil {
 		t.Fatal(err)
