@@ -7,5 +7,6 @@ func (s *Server) routes() []route {
 	return slices.Concat(s.opsRoutes(), s.docRoutes(),
 		s.structureRoutes(), s.grantRoutes(), s.experienceRoutes(), s.competenceRoutes(), s.evidenceRoutes(),
 		s.planRoutes(), s.folderRoutes(), s.pageRoutes(), s.dossierRoutes(), s.readRoutes(),
+		s.authRoutes(),
 	)
 }

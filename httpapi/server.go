@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/parcours/parcours/commands"
+	"github.com/parcours/parcours/credentials"
 	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/personaldata"
@@ -36,6 +37,7 @@ type Deps struct {
 	Queries  *projections.Queries
 	Waiter   Waiter
 	Auth     Authenticator
+	Creds    *credentials.Service // accounts, sessions, API tokens (auth_routes.go)
 	Files    *personaldata.Files
 	// Ready reports whether the service can serve (store reachable, read
 	// models within their lag bound).
