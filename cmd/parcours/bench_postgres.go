@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -65,13 +64,14 @@ func postgresBenchTarget(ctx context.Context, sc *storeConfig) (*benchTarget, er
 		store:   store,
 		raw:     raw,
 		close: func() error {
-			err := errors.Join(store.Close())
+			err := store.Close()
 			raw.pool.Close()
 			return errors.Join(err, drop())
 		},
 	}, nil
 }
 
+// pgDurability names the server's durability settings for the report.
 func pgDurability(ctx context.Context, conn *pgx.Conn) (string, error) {
 	var fsync, syncCommit string
 	if err := conn.QueryRow(ctx, `SELECT current_setting('fsync'), current_setting('synchronous_commit')`).Scan(&fsync, &syncCommit); err != nil {
@@ -80,6 +80,8 @@ func pgDurability(ctx context.Context, conn *pgx.Conn) (string, error) {
 	return "fsync=" + fsync + ", synchronous_commit=" + syncCommit, nil
 }
 
+// withSearchPath returns the URL connString with its search_path set to
+// schema.
 func withSearchPath(connString, schema string) (string, error) {
 	u, err := url.Parse(connString)
 	if err != nil {
@@ -94,21 +96,15 @@ func withSearchPath(connString, schema string) (string, error) {
 // pgRaw inserts rows with plain pgx INSERT statements: one statement for a
 // single row, otherwise one pipelined batch of single-row INSERTs, which
 // PostgreSQL runs as one implicit transaction (one round trip, one commit).
+// Its pool has the store's size and session settings.
 type pgRaw struct{ pool *pgxpool.Pool }
 
 func newPGRaw(ctx context.Context, connString string, o postgres.Options) (*pgRaw, error) {
-	cfg, err := pgxpool.ParseConfig(connString)
+	cfg, err := postgres.PoolConfig(connString, o)
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	cfg.MaxConns = o.MaxConns
-	params := cfg.ConnConfig.RuntimeParams
-	if o.StatementTimeout > 0 {
-		params["statement_timeout"] = strconv.FormatInt(o.StatementTimeout.Milliseconds(), 10)
-	}
-	if o.IdleInTxTimeout > 0 {
-		params["idle_in_transaction_session_timeout"] = strconv.FormatInt(o.IdleInTxTimeout.Milliseconds(), 10)
-	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "parcours-bench-raw"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)

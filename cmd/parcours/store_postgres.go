@@ -9,7 +9,9 @@ import (
 )
 
 // postgresOptions maps the configuration onto the store's options. A
-// timeout of 0 on the command line means none, as in PostgreSQL.
+// timeout of 0 on the command line means none, as in PostgreSQL. The
+// number of group-commit writers, a tuning knob, comes from
+// PARCOURS_PG_WRITERS (default: the store's).
 func postgresOptions(c *storeConfig) postgres.Options {
 	off := func(d time.Duration) time.Duration {
 		if d == 0 {
@@ -22,6 +24,7 @@ func postgresOptions(c *storeConfig) postgres.Options {
 		MaxConns:         int32(c.PGMaxConns),
 		StatementTimeout: off(c.PGStatementTimeout),
 		IdleInTxTimeout:  off(c.PGIdleInTxTimeout),
+		Writers:          envInt("PARCOURS_PG_WRITERS", 0),
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/parcours/parcours/eventstore"
 )
@@ -27,7 +26,6 @@ type batch struct {
 	s     *Store
 	reqs  []*request
 	heads map[string]head
-	took  time.Duration // how long commit took
 }
 
 // commit inserts every append whose expectation holds in one statement,

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -93,7 +92,7 @@ type Store struct {
 	closed bool
 	life   context.Context // ends with Close; bounds background work
 	stop   context.CancelFunc
-	bg     sync.WaitGroup // writers and listener
+	bg     sync.WaitGroup // dispatchers, notifier and listener
 	once   sync.Once
 
 	listens atomic.Int64 // successful LISTENs, so tests can see a reconnection
@@ -107,20 +106,9 @@ var _ eventstore.Store = (*Store)(nil)
 // ErrSchemaTooNew otherwise). It creates nothing.
 func Open(ctx context.Context, connString string, opts Options) (*Store, error) {
 	opts = opts.withDefaults()
-	cfg, err := pgxpool.ParseConfig(connString)
+	cfg, err := PoolConfig(connString, opts)
 	if err != nil {
-		return nil, fmt.Errorf("open postgres store: parse connection string: %w", err)
-	}
-	cfg.MaxConns = opts.MaxConns
-	params := cfg.ConnConfig.RuntimeParams
-	if opts.StatementTimeout > 0 {
-		params["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
-	}
-	if opts.IdleInTxTimeout > 0 {
-		params["idle_in_transaction_session_timeout"] = strconv.FormatInt(opts.IdleInTxTimeout.Milliseconds(), 10)
-	}
-	if params["application_name"] == "" {
-		params["application_name"] = "parcours"
+		return nil, fmt.Errorf("open postgres store: %w", err)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -146,6 +134,30 @@ func Open(ctx context.Context, connString string, opts Options) (*Store, error) 
 	s.bg.Add(1)
 	go s.listen(listenCfg)
 	return s, nil
+}
+
+// PoolConfig returns the pool configuration Open uses for connString and
+// opts: pool size, and statement_timeout and
+// idle_in_transaction_session_timeout on every connection. Benchmarks use
+// it to give a baseline the store's very settings.
+func PoolConfig(connString string, opts Options) (*pgxpool.Config, error) {
+	opts = opts.withDefaults()
+	cfg, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		return nil, fmt.Errorf("parse connection string: %w", err)
+	}
+	cfg.MaxConns = opts.MaxConns
+	params := cfg.ConnConfig.RuntimeParams
+	if opts.StatementTimeout > 0 {
+		params["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	}
+	if opts.IdleInTxTimeout > 0 {
+		params["idle_in_transaction_session_timeout"] = strconv.FormatInt(opts.IdleInTxTimeout.Milliseconds(), 10)
+	}
+	if params["application_name"] == "" {
+		params["application_name"] = "parcours"
+	}
+	return cfg, nil
 }
 
 // checkSchema refuses a schema at another version than this binary's and
@@ -180,8 +192,8 @@ func channelName(schema string) string {
 	return name
 }
 
-// Close waits for the appends in flight, then stops the writers and the
-// listener and closes the pool. Subscriptions end with ErrClosed.
+// Close waits for the appends in flight, then stops the dispatchers, the
+// notifier and the listener and closes the pool. Subscriptions end with ErrClosed.
 func (s *Store) Close() error {
 	s.once.Do(func() {
 		s.mu.Lock()
@@ -195,8 +207,8 @@ func (s *Store) Close() error {
 }
 
 // Append implements eventstore.Store. Appends are grouped: those that
-// arrive while a writer is busy are committed together, in one statement
-// and one transaction; each is still checked on its own.
+// arrive while their dispatcher is busy are committed together, in one
+// statement and one transaction; each is still checked on its own.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedRevision, events ...eventstore.Proposed) (eventstore.AppendResult, error) {
 	if err := eventstore.ValidateAppend(stream, events, s.opts.MaxEventSize); err != nil {
 		return eventstore.AppendResult{}, err
@@ -215,7 +227,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	case <-ctx.Done():
 		return eventstore.AppendResult{}, fmt.Errorf("append to %s: %w", stream, ctx.Err())
 	}
-	// Once a writer holds the request, its outcome is decided by one
+	// Once a dispatcher holds the request, its outcome is decided by one
 	// statement; waiting for it gives the caller a true answer.
 	rep := <-r.reply
 	return rep.res, rep.err
@@ -236,11 +248,11 @@ func (s *Store) classify(ctx context.Context, err error) error {
 	return err
 }
 
+// shardOf picks the dispatcher of a stream among n (FNV-1a).
 func shardOf(stream string, n int) int {
-	if n == 1 {
-		return 0
+	h := uint32(2166136261)
+	for i := 0; i < len(stream); i++ {
+		h = (h ^ uint32(stream[i])) * 16777619
 	}
-	h := fnv.New32a()
-	h.Write([]byte(stream))
-	return int(h.Sum32() % uint32(n))
+	return int(h % uint32(n))
 }
