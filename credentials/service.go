@@ -2,10 +2,6 @@ package credentials
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -163,6 +159,20 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	return u, nil
 }
 
+// AccountExists reports whether an account has this email. It is for the
+// console (bootstrap); the API never tells.
+func (s *Service) AccountExists(ctx context.Context, email string) (bool, error) {
+	e, err := NormaliseEmail(email)
+	if err != nil {
+		return false, err
+	}
+	_, err = s.store.UserByEmail(ctx, e)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // NormaliseEmail trims and lower-cases an email, and checks that it is a
 // plain address.
 func NormaliseEmail(email string) (string, error) {
@@ -255,33 +265,4 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		return nil
 	}
 	return s.store.DeleteSession(ctx, digest(token))
-}
-
-// secretLen is the length of base64url(32 bytes) without padding.
-const secretLen = 43
-
-func randomSecret() string {
-	var b [32]byte
-	rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func digest(secret string) []byte {
-	sum := sha256.Sum256([]byte(secret))
-	return sum[:]
-}
-
-// wellFormed reports whether s can be a secret (spares a lookup otherwise).
-func wellFormed(s string) bool {
-	if len(s) != secretLen {
-		return false
-	}
-	_, err := base64.RawURLEncoding.DecodeString(s)
-	return err == nil
 }

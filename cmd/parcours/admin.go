@@ -16,9 +16,15 @@ import (
 
 func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError("admin: want a sub-command: erase-person ID, export-person ID")
+		return usageError("admin: want a sub-command: create-structure, create-user, create-token, erase-person ID, export-person ID")
 	}
 	switch args[0] {
+	case "create-structure":
+		return adminCreateStructure(ctx, args[1:], stdout, stderr)
+	case "create-user":
+		return adminCreateUser(ctx, args[1:], stdout, stderr)
+	case "create-token":
+		return adminCreateToken(ctx, args[1:], stdout, stderr)
 	case "erase-person":
 		return adminErase(ctx, args[1:], stdout, stderr)
 	case "export-person":

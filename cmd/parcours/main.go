@@ -6,7 +6,7 @@
 //	parcours verify    check the hash chain of a stream, or of every stream
 //	parcours bench     measure the store (append) and print JSON lines
 //	parcours rebuild   rebuild read models from the log, swap them in
-//	parcours admin     erase-person, export-person
+//	parcours admin     create-structure, create-user, create-token, erase-person, export-person
 //
 // Every command reads its configuration from flags, then PARCOURS_*
 // environment variables, then defaults.
@@ -45,6 +45,9 @@ Usage:
   parcours verify  [--data DIR] [--store URL] (--stream ID | --all)
   parcours bench append [--json] [--backend sqlite|postgres|kurrentdb] [--case NAME] ...
   parcours rebuild [NAME ...]       rebuild read models while the service serves the old ones
+  parcours admin create-structure --name N --seats S [--id ID]
+  parcours admin create-user --structure ID --email E --role R --name N [--person-id ID]   (password: PARCOURS_PASSWORD or asked)
+  parcours admin create-token --structure ID --role R --person-id P --name N [--enrol NAME]   prints the token once
   parcours admin erase-person ID     destroy a person's keys and files (GDPR erasure)
   parcours admin export-person ID [--out FILE]   one zip with all of a person's data
 

@@ -27,6 +27,14 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := vault.close(); err != nil {
 		return err
 	}
+	creds, err := openCredentials(ctx, sc, true, nil)
+	if err != nil {
+		return fmt.Errorf("migrate credentials: %w", err)
+	}
+	fmt.Fprintln(stdout, "credentials: schema up to date")
+	if err := creds.Close(); err != nil {
+		return err
+	}
 	rm, err := openReadModels(ctx, sc, true)
 	if err != nil {
 		return fmt.Errorf("migrate read models: %w", err)

@@ -50,6 +50,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	}
 	api := httpapi.New(httpapi.Deps{
 		Log: log, Commands: sys.h, Queries: sys.queries, Waiter: sys.runner, Files: sys.vault.files, Pages: pages,
+		Auth: httpapi.CredentialsAuth(sys.creds, log), Creds: sys.creds,
 		Ready: func(ctx context.Context) error { return ready(ctx, sys) },
 	})
 	srv := &http.Server{

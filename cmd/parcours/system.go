@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/parcours/parcours/commands"
+	"github.com/parcours/parcours/credentials"
 	"github.com/parcours/parcours/eventcodec"
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/projections"
@@ -25,6 +26,7 @@ type system struct {
 	rm      *projections.DB
 	runner  *projections.Runner
 	queries *projections.Queries
+	creds   *credentials.Service
 }
 
 // openSystem opens every part; with migrate, schemas are created or
@@ -45,6 +47,10 @@ func openSystem(ctx context.Context, sc *storeConfig, migrate bool, log *slog.Lo
 	}
 	s.codec = eventcodec.New(s.vault.ring)
 	s.h = commands.New(s.store, s.vault.ring, commands.Options{Log: log})
+	if s.creds, err = openCredentials(ctx, sc, migrate, memberOf(s.store, s.codec)); err != nil {
+		s.close()
+		return nil, fmt.Errorf("open credentials: %w", err)
+	}
 	if s.runner, err = projections.NewRunner(s.store, s.codec, s.rm, log, projections.All()...); err != nil {
 		s.close()
 		return nil, err
@@ -71,6 +77,9 @@ func openReadModels(ctx context.Context, sc *storeConfig, migrate bool) (*projec
 
 func (s *system) close() error {
 	var errs []error
+	if s.creds != nil {
+		errs = append(errs, s.creds.Close())
+	}
 	if s.rm != nil {
 		errs = append(errs, s.rm.Close())
 	}
