@@ -61,17 +61,17 @@ const migrationLock = 0x706172636f757273
 func Migrate(ctx context.Context, connString string) (int, error) {
 	cfg, err := pgx.ParseConfig(connString)
 	if err != nil {
-		return 0, fmt.Errorf("migrate: parse connection string: %w", err)
+		return 0, fmt.Errorf("event store schema: parse connection string: %w", err)
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return 0, fmt.Errorf("migrate: connect: %w", err)
+		return 0, fmt.Errorf("event store schema: connect: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	if sp := cfg.RuntimeParams["search_path"]; sp != "" {
 		first := strings.Trim(strings.TrimSpace(strings.Split(sp, ",")[0]), `"`)
 		if _, err := conn.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{first}.Sanitize()); err != nil {
-			return 0, fmt.Errorf("migrate: create schema %s: %w", first, err)
+			return 0, fmt.Errorf("event store schema: create schema %s: %w", first, err)
 		}
 	}
 	for {
@@ -87,16 +87,16 @@ func Migrate(ctx context.Context, connString string) (int, error) {
 func migrateStep(ctx context.Context, conn *pgx.Conn) (version int, done bool, err error) {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
-		return 0, false, fmt.Errorf("migrate: begin transaction: %w", err)
+		return 0, false, fmt.Errorf("event store schema: begin transaction: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
-		return 0, false, fmt.Errorf("migrate: take the migration lock: %w", err)
+		return 0, false, fmt.Errorf("event store schema: take the migration lock: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
 		version    integer     PRIMARY KEY,
 		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		return 0, false, fmt.Errorf("migrate: create schema_version: %w", err)
+		return 0, false, fmt.Errorf("event store schema: create schema_version: %w", err)
 	}
 	current, err := currentVersion(ctx, tx)
 	if err != nil {
@@ -104,19 +104,19 @@ func migrateStep(ctx context.Context, conn *pgx.Conn) (version int, done bool, e
 	}
 	switch {
 	case current > SchemaVersion:
-		return current, true, fmt.Errorf("migrate: the database is at schema version %d, this binary knows up to %d: %w", current, SchemaVersion, ErrSchemaTooNew)
+		return current, true, fmt.Errorf("event store schema is at version %d, this binary knows up to %d: %w", current, SchemaVersion, ErrSchemaTooNew)
 	case current == SchemaVersion:
 		return current, true, nil
 	}
 	next := current + 1
 	if _, err := tx.Exec(ctx, migrations[next-1]); err != nil {
-		return current, false, fmt.Errorf("migrate to version %d: %w", next, err)
+		return current, false, fmt.Errorf("upgrade the event store schema to version %d: %w", next, err)
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, next); err != nil {
-		return current, false, fmt.Errorf("migrate to version %d: record version: %w", next, err)
+		return current, false, fmt.Errorf("upgrade the event store schema to version %d: record version: %w", next, err)
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return current, false, fmt.Errorf("migrate to version %d: commit: %w", next, err)
+		return current, false, fmt.Errorf("upgrade the event store schema to version %d: commit: %w", next, err)
 	}
 	return next, next == SchemaVersion, nil
 }
