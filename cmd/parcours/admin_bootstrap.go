@@ -129,7 +129,7 @@ func adminCreateUser(ctx context.Context, args []string, stdout, stderr io.Write
 // failure find the same person (and the same generated ID).
 func enrol(ctx context.Context, sys *system, structure, personID string, role domain.Role, name, email string) (string, error) {
 	if personID != "" {
-		ok, err := memberOf(sys.store, sys.codec)(ctx, structure, personID, role)
+		ok, err := sys.h.IsMember(ctx, structure, personID, role)
 		if err != nil || ok {
 			return personID, err
 		}

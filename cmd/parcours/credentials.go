@@ -9,9 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/parcours/parcours/credentials"
-	"github.com/parcours/parcours/domain"
-	"github.com/parcours/parcours/eventcodec"
-	"github.com/parcours/parcours/eventstore"
 )
 
 // openCredentials opens (and with migrate, creates or upgrades) the
@@ -72,31 +69,3 @@ func (p pgCredentials) Close() error {
 	return nil
 }
 
-// memberOf checks a membership on the structure's stream in the event log,
-// the record of who was given which role.
-func memberOf(store eventstore.Store, codec *eventcodec.Codec) credentials.MemberFunc {
-	return func(ctx context.Context, tenant, person string, role domain.Role) (bool, error) {
-		st := domain.NewStructure(tenant)
-		stream := domain.StructureStream(tenant)
-		for from := uint64(0); ; {
-			page, err := store.ReadStream(ctx, stream, eventstore.ReadOptions{From: from, Limit: 1000})
-			if errors.Is(err, eventstore.ErrStreamNotFound) {
-				return false, nil
-			}
-			if err != nil {
-				return false, fmt.Errorf("read %s: %w", stream, err)
-			}
-			for _, e := range page {
-				d, err := codec.DecodeClear(e)
-				if err != nil {
-					return false, err
-				}
-				st.Apply(d.Event)
-				from = e.Revision + 1
-			}
-			if len(page) < 1000 {
-				return st.HasActive(person, role), nil
-			}
-		}
-	}
-}

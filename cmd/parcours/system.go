@@ -47,7 +47,7 @@ func openSystem(ctx context.Context, sc *storeConfig, migrate bool, log *slog.Lo
 	}
 	s.codec = eventcodec.New(s.vault.ring)
 	s.h = commands.New(s.store, s.vault.ring, commands.Options{Log: log})
-	if s.creds, err = openCredentials(ctx, sc, migrate, memberOf(s.store, s.codec)); err != nil {
+	if s.creds, err = openCredentials(ctx, sc, migrate, s.h.IsMember); err != nil {
 		s.close()
 		return nil, fmt.Errorf("open credentials: %w", err)
 	}
@@ -59,8 +59,22 @@ func openSystem(ctx context.Context, sc *storeConfig, migrate bool, log *slog.Lo
 	return s, nil
 }
 
-// openReadModels opens readmodels.db in the data directory.
+// openReadModels opens readmodels.db in the data directory or, with the
+// PostgreSQL store, the read-model tables in the same database, which
+// several processes share.
 func openReadModels(ctx context.Context, sc *storeConfig, migrate bool) (*projections.DB, error) {
+	kind, err := sc.kind()
+	if err != nil {
+		return nil, err
+	}
+	if kind == "postgres" {
+		if migrate {
+			if err := projections.MigratePostgres(ctx, sc.Store); err != nil {
+				return nil, err
+			}
+		}
+		return projections.OpenPostgres(ctx, sc.Store)
+	}
 	path := filepath.Join(sc.Data, "readmodels.db")
 	if migrate {
 		if err := os.MkdirAll(sc.Data, 0o700); err != nil {
