@@ -68,4 +68,3 @@ func (p pgCredentials) Close() error {
 	p.pool.Close()
 	return nil
 }
-
