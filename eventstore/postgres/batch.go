@@ -26,6 +26,8 @@ type batch struct {
 	s     *Store
 	reqs  []*request
 	heads map[string]head
+	read  map[string]head // heads read from the database by this batch
+	stale []string        // streams whose remembered head proved out of date
 }
 
 // commit inserts every append whose expectation holds in one statement,
@@ -46,12 +48,19 @@ func (b *batch) commit() {
 	}
 	slow, again := b.try(ctx, live)
 	if len(again) > 0 {
+		guessed := make(map[string]head, len(again))
 		for _, r := range again {
+			guessed[r.stream] = b.heads[r.stream]
 			delete(b.heads, r.stream)
 		}
 		var slow2 []*request
 		slow2, again = b.try(ctx, again)
 		slow = append(append(slow, slow2...), again...)
+		for stream, h := range guessed {
+			if fresh, ok := b.read[stream]; ok && fresh != h {
+				b.stale = append(b.stale, stream)
+			}
+		}
 	}
 	for _, r := range slow {
 		res, err := b.appendOne(ctx, r)
@@ -136,8 +145,11 @@ func (b *batch) readHeads(ctx context.Context, reqs []*request) error {
 	if err != nil {
 		return err
 	}
+	if b.read == nil {
+		b.read = make(map[string]head, len(missing))
+	}
 	for _, stream := range missing {
-		b.heads[stream] = read[stream]
+		b.heads[stream], b.read[stream] = read[stream], read[stream]
 	}
 	return nil
 }

@@ -33,12 +33,14 @@ type dispatcher struct {
 	s       *Store
 	reqs    chan *request
 	heads   map[string]head // the last known head of recently written streams
+	shared  map[string]bool // streams other processes write to: heads never remembered
 	pending []*request
 	target  int           // appends in the last batch
 	took    time.Duration // how long the last batch took
 }
 
-// maxCachedHeads bounds each dispatcher's cache of stream heads.
+// maxCachedHeads bounds each dispatcher's cache of stream heads, and its
+// set of streams written by other processes too.
 const maxCachedHeads = 16384
 
 // maxLinger bounds the wait for more appends; the wait is also at most half
@@ -46,7 +48,7 @@ const maxCachedHeads = 16384
 const maxLinger = time.Millisecond
 
 func newDispatcher(s *Store) *dispatcher {
-	return &dispatcher{s: s, reqs: make(chan *request, 1024), heads: map[string]head{}}
+	return &dispatcher{s: s, reqs: make(chan *request, 1024), heads: map[string]head{}, shared: map[string]bool{}}
 }
 
 func (d *dispatcher) run() {
@@ -116,18 +118,26 @@ func (d *dispatcher) commit() {
 	start := time.Now()
 	b.commit()
 	d.took = time.Since(start)
+	for _, stream := range b.stale {
+		remember(d.shared, stream, true)
+	}
 	for _, r := range b.reqs {
 		h, ok := b.heads[r.stream]
-		if !ok || !h.exists {
+		if !ok || !h.exists || d.shared[r.stream] {
 			delete(d.heads, r.stream)
 			continue
 		}
-		if _, known := d.heads[r.stream]; !known && len(d.heads) >= maxCachedHeads {
-			for k := range d.heads { // map order is random: a random eviction
-				delete(d.heads, k)
-				break
-			}
-		}
-		d.heads[r.stream] = h
+		remember(d.heads, r.stream, h)
 	}
+}
+
+// remember sets m[k] = v, first evicting a random entry if m is full.
+func remember[V any](m map[string]V, k string, v V) {
+	if _, known := m[k]; !known && len(m) >= maxCachedHeads {
+		for old := range m { // map order is random
+			delete(m, old)
+			break
+		}
+	}
+	m[k] = v
 }

@@ -32,13 +32,17 @@
 // head (the one the dispatcher committed last, or read in one query for all
 // the batch's streams), and inserts the events of every append that passed
 // in one INSERT … SELECT FROM unnest(…): a single statement, so a single
-// transaction and a single WAL flush for all of them. Appends that failed
-// their check, or all of them if the insert hit a unique key (a retry, or
-// another process writing to the same streams with a stale head in our
-// cache), are then planned again from heads read afresh and, failing that,
-// taken one by one, so a conflict fails its own append only. Rows go in in
-// (stream, revision) order, the same in every process, so two batches that
-// wait for each other's uncommitted keys cannot deadlock.
+// transaction and a single WAL flush for all of them. An append that failed
+// its check is then taken on its own (it may be a retry, or a stale head).
+// If the insert hit a unique key (a retry, or another process appended to
+// one of the streams since the head was remembered), nothing was stored:
+// the batch is planned again from heads read afresh and, if it fails again,
+// its appends are taken one by one, so a conflict fails its own append
+// only. A stream whose remembered head proved out of date (another process
+// writes to it too) is not remembered any more: its head is read at each
+// batch. Rows go in in (stream, revision) order, the same in every process,
+// so two batches that wait for each other's uncommitted keys cannot
+// deadlock.
 //
 // When a batch is done, the next one starts as soon as as many appends are
 // waiting as the last one held, or after a linger of at most half the last
