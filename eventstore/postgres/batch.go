@@ -78,47 +78,19 @@ func (b *batch) try(ctx context.Context, reqs []*request) (slow, again []*reques
 		}
 		return nil, nil
 	}
-	// Rows go in in (stream, revision) order, the same in every process:
-	// two batches that wait for each other's uncommitted keys then wait
-	// in the same order, and cannot deadlock.
-	slices.SortStableFunc(reqs, func(a, b *request) int { return strings.Compare(a.stream, b.stream) })
-	planned := make(map[string]head, len(reqs)) // heads once the statement commits
-	results := make([]eventstore.AppendResult, len(reqs))
-	var rows []row
-	var tried []int
-	lastRow := make([]int, len(reqs))
-	for i, r := range reqs {
-		h, ok := planned[r.stream]
-		if !ok {
-			h = b.heads[r.stream]
-		}
-		if !r.expected.Check(h.rev, h.exists) {
-			slow = append(slow, r) // a conflict, a retry, or a stale head
-			continue
-		}
-		chain := eventstore.Chain{Prev: h.hash, Next: h.rev + 1}
-		if !h.exists {
-			chain = eventstore.Chain{}
-		}
-		results[i].FirstRevision = chain.Next
-		rows = linkRows(rows, r.stream, &chain, r.events)
-		lastRow[i] = len(rows) - 1
-		results[i].LastRevision = chain.Next - 1
-		planned[r.stream] = head{rev: chain.Next - 1, hash: chain.Prev, exists: true}
-		tried = append(tried, i)
+	p := b.plan(reqs)
+	if len(p.rows) == 0 {
+		return p.slow, nil
 	}
-	if len(rows) == 0 {
-		return slow, nil
-	}
-	txID, err := insertRows(ctx, b.s.pool, rows)
+	txID, err := insertRows(ctx, b.s.pool, p.rows)
 	b.s.wake()
-	for _, i := range tried {
-		r := reqs[i]
+	for _, t := range p.tried {
+		r := t.req
 		switch {
 		case err == nil:
-			b.heads[r.stream] = planned[r.stream]
-			results[i].Position = eventstore.Position{Hi: txID, Lo: uint64(lastRow[i])}
-			r.reply <- reply{res: results[i]}
+			b.heads[r.stream] = p.heads[r.stream]
+			t.res.Position = eventstore.Position{Hi: txID, Lo: uint64(t.lastRow)}
+			r.reply <- reply{res: t.res}
 		case isUniqueViolation(err) || isDeadlock(err):
 			again = append(again, r)
 		default:
@@ -126,7 +98,51 @@ func (b *batch) try(ctx context.Context, reqs []*request) (slow, again []*reques
 			r.reply <- reply{err: fmt.Errorf("append to %s: %w", r.stream, b.s.classify(ctx, err))}
 		}
 	}
-	return slow, again
+	return p.slow, again
+}
+
+// plan is what one insert statement of a batch will do.
+type plan struct {
+	rows  []row
+	tried []planned
+	slow  []*request      // appends whose expectation failed
+	heads map[string]head // the heads once the statement commits
+}
+
+// planned is an append in the statement and its result if it commits.
+type planned struct {
+	req     *request
+	res     eventstore.AppendResult
+	lastRow int // index of its last event among the rows
+}
+
+// plan chains the events of the appends of reqs whose expectation holds.
+// Rows go in in (stream, revision) order, the same in every process: two
+// batches that wait for each other's uncommitted keys then wait in the
+// same order, and cannot deadlock.
+func (b *batch) plan(reqs []*request) plan {
+	slices.SortStableFunc(reqs, func(a, b *request) int { return strings.Compare(a.stream, b.stream) })
+	p := plan{heads: make(map[string]head, len(reqs))}
+	for _, r := range reqs {
+		h, ok := p.heads[r.stream]
+		if !ok {
+			h = b.heads[r.stream]
+		}
+		if !r.expected.Check(h.rev, h.exists) {
+			p.slow = append(p.slow, r) // a conflict, a retry, or a stale head
+			continue
+		}
+		chain := eventstore.Chain{Prev: h.hash, Next: h.rev + 1}
+		if !h.exists {
+			chain = eventstore.Chain{}
+		}
+		t := planned{req: r, res: eventstore.AppendResult{FirstRevision: chain.Next}}
+		p.rows = linkRows(p.rows, r.stream, &chain, r.events)
+		t.lastRow, t.res.LastRevision = len(p.rows)-1, chain.Next-1
+		p.heads[r.stream] = head{rev: chain.Next - 1, hash: chain.Prev, exists: true}
+		p.tried = append(p.tried, t)
+	}
+	return p
 }
 
 // readHeads reads from the database the heads of the streams of reqs that

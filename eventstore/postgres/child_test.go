@@ -77,28 +77,8 @@ func runChild(raw string) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			own := fmt.Sprintf("%s-w%d", cfg.Name, w)
-			exp := eventstore.NoStream
-			for i := 0; deadline.IsZero() || time.Now().Before(deadline); i++ {
-				stream, e, exps := own, exp, expString(exp)
-				if cfg.Shared > 0 && i%2 == 1 {
-					stream, e, exps = fmt.Sprintf("shared-%d", i%cfg.Shared), eventstore.Any, "any"
-				}
-				batch, ids := make([]eventstore.Proposed, 1+i%3), make([]string, 1+i%3)
-				for j := range batch {
-					batch[j] = loadEvent(eventstore.NewEventID())
-					ids[j] = batch[j].ID.String()
-				}
-				say("T %s %s %s", stream, exps, strings.Join(ids, ","))
-				res, err := s.Append(ctx, stream, e, batch...)
-				if err != nil {
-					failed <- fmt.Errorf("append to %s: %w", stream, err)
-					return
-				}
-				say("A %s %d %d %s %s", stream, res.FirstRevision, res.LastRevision, res.Position, strings.Join(ids, ","))
-				if stream == own {
-					exp = eventstore.Exactly(res.LastRevision)
-				}
+			if err := childWriter(ctx, s, cfg, w, deadline, say); err != nil {
+				failed <- err
 			}
 		}()
 	}
@@ -109,6 +89,35 @@ func runChild(raw string) int {
 		return 4
 	}
 	return 0
+}
+
+// childWriter appends batches of 1 to 3 events, alternately to its own
+// stream (expecting its exact revision) and to a shared one (expecting
+// any), until deadline (forever if zero).
+func childWriter(ctx context.Context, s *Store, cfg childConfig, w int, deadline time.Time, say func(string, ...any)) error {
+	own := fmt.Sprintf("%s-w%d", cfg.Name, w)
+	exp := eventstore.NoStream
+	for i := 0; deadline.IsZero() || time.Now().Before(deadline); i++ {
+		stream, e := own, exp
+		if cfg.Shared > 0 && i%2 == 1 {
+			stream, e = fmt.Sprintf("shared-%d", i%cfg.Shared), eventstore.Any
+		}
+		batch, ids := make([]eventstore.Proposed, 1+i%3), make([]string, 1+i%3)
+		for j := range batch {
+			batch[j] = loadEvent(eventstore.NewEventID())
+			ids[j] = batch[j].ID.String()
+		}
+		say("T %s %s %s", stream, expString(e), strings.Join(ids, ","))
+		res, err := s.Append(ctx, stream, e, batch...)
+		if err != nil {
+			return fmt.Errorf("append to %s: %w", stream, err)
+		}
+		say("A %s %d %d %s %s", stream, res.FirstRevision, res.LastRevision, res.Position, strings.Join(ids, ","))
+		if stream == own {
+			exp = eventstore.Exactly(res.LastRevision)
+		}
+	}
+	return nil
 }
 
 func expString(e eventstore.ExpectedRevision) string {

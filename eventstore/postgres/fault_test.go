@@ -58,7 +58,14 @@ func TestKill9DuringAppends(t *testing.T) {
 	checkAcked(t, s, log)
 	before := checkLog(t, s)
 
-	// Retry everything; the stored ones must come back unchanged.
+	retryAll(t, s, log, before)
+}
+
+// retryAll retries every append the children tried, with the same event
+// IDs and expectation: those stored answer as they did (or would have),
+// the others go in, and the log before them does not change.
+func retryAll(t *testing.T, s *Store, log *childLog, before []eventstore.Event) {
+	t.Helper()
 	ctx := context.Background()
 	stored := map[eventstore.EventID]eventstore.Event{}
 	for _, e := range before {
@@ -141,64 +148,20 @@ func TestServerRestartDuringLoad(t *testing.T) {
 	}
 	listensBefore := s.listens.Load()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	stop := make(chan struct{})
-	var (
-		mu      sync.Mutex
-		acked   []eventstore.EventID
-		retries int
-		wg      sync.WaitGroup
-	)
-	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				stream, batch := fmt.Sprintf("r-%d", i%3+3*w), []eventstore.Proposed{loadEvent(eventstore.NewEventID()), loadEvent(eventstore.NewEventID())}
-				if w%2 == 0 {
-					stream = fmt.Sprintf("shared-%d", i%2)
-				}
-				for {
-					_, err := s.Append(ctx, stream, eventstore.Any, batch...)
-					if err == nil {
-						break
-					}
-					if ctx.Err() != nil {
-						t.Errorf("append to %s never went through: %v", stream, err)
-						return
-					}
-					mu.Lock()
-					retries++
-					mu.Unlock()
-					time.Sleep(50 * time.Millisecond)
-				}
-				mu.Lock()
-				acked = append(acked, batch[0].ID, batch[1].ID)
-				mu.Unlock()
-			}
-		}()
-	}
+	load := startRetryingLoad(t, s, 8)
 	time.Sleep(time.Second)
-	if err := pgCluster("stop", "-m", "immediate"); err != nil {
-		close(stop)
-		wg.Wait()
+	err := pgCluster("stop", "-m", "immediate")
+	if err == nil {
+		time.Sleep(time.Second)
+		err = pgCluster("start")
+	}
+	if err == nil {
+		time.Sleep(2 * time.Second)
+	}
+	acked, retries := load.stop()
+	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second)
-	if err := pgCluster("start"); err != nil {
-		close(stop)
-		wg.Wait()
-		t.Fatal(err)
-	}
-	time.Sleep(2 * time.Second)
-	close(stop)
-	wg.Wait()
 	if t.Failed() {
 		return
 	}
@@ -223,4 +186,75 @@ func TestServerRestartDuringLoad(t *testing.T) {
 		t.Fatal("the listener did not reconnect")
 	}
 	t.Logf("%d events; %d failed appends retried across the restart", len(all), retries)
+}
+
+// retryingLoad appends from several writers; a writer whose append fails
+// retries it with the same event IDs until it goes through.
+type retryingLoad struct {
+	halt    chan struct{}
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	acked   []eventstore.EventID
+	retries int
+}
+
+func startRetryingLoad(t *testing.T, s *Store, writers int) *retryingLoad {
+	l := &retryingLoad{halt: make(chan struct{})}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	for w := range writers {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-l.halt:
+					return
+				default:
+				}
+				stream := fmt.Sprintf("r-%d", i%3+3*w)
+				if w%2 == 0 {
+					stream = fmt.Sprintf("shared-%d", i%2)
+				}
+				batch := []eventstore.Proposed{loadEvent(eventstore.NewEventID()), loadEvent(eventstore.NewEventID())}
+				if err := l.append(ctx, s, stream, batch); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	go func() { l.wg.Wait(); cancel() }()
+	return l
+}
+
+func (l *retryingLoad) append(ctx context.Context, s *Store, stream string, batch []eventstore.Proposed) error {
+	for {
+		_, err := s.Append(ctx, stream, eventstore.Any, batch...)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("append to %s never went through: %w", stream, err)
+		}
+		l.mu.Lock()
+		l.retries++
+		l.mu.Unlock()
+		time.Sleep(50 * time.Millisecond)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range batch {
+		l.acked = append(l.acked, e.ID)
+	}
+	return nil
+}
+
+// stop ends the load once every writer's append in flight went through,
+// and returns the acknowledged events and the number of retries.
+func (l *retryingLoad) stop() ([]eventstore.EventID, int) {
+	close(l.halt)
+	l.wg.Wait()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.acked, l.retries
 }
