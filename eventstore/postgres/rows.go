@@ -51,11 +51,24 @@ const insertSQL = `WITH ins AS (
 	RETURNING 1)
 SELECT pg_current_xact_id(), count(*) FROM ins`
 
+// insertOneSQL is insertSQL for a single row, which it inserts for less.
+const insertOneSQL = `INSERT INTO events (ord, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
+	VALUES (0, $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING tx_id`
+
 // insertRows inserts rows in one statement on q, which must be the only
 // insert into events of its transaction, and returns the transaction's
 // id: rows[i] is at Position{Hi: txID, Lo: i}.
 func insertRows(ctx context.Context, q querier, rows []row) (txID uint64, err error) {
 	n := len(rows)
+	if n == 1 {
+		r := &rows[0]
+		err := q.QueryRow(ctx, insertOneSQL, r.stream, int64(r.rev), r.event.ID, r.event.Type, int64(r.event.SchemaVersion),
+			r.event.Data, r.event.Metadata, r.prev[:], r.hash[:]).Scan(&txID)
+		if err != nil {
+			return 0, fmt.Errorf("insert 1 event: %w", err)
+		}
+		return txID, nil
+	}
 	var (
 		streams, types = make([]string, n), make([]string, n)
 		revs, versions = make([]int64, n), make([]int64, n)
