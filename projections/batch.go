@@ -17,12 +17,8 @@ import (
 func docsTable(name string, gen int) string { return "rm_" + name + "_" + strconv.Itoa(gen) + "_docs" }
 func logTable(name string, gen int) string  { return "rm_" + name + "_" + strconv.Itoa(gen) + "_log" }
 
-func createTables(ctx context.Context, tx *sql.Tx, name string, gen int) error {
-	for _, q := range []string{
-		`CREATE TABLE IF NOT EXISTS ` + docsTable(name, gen) + ` (ns TEXT NOT NULL, key TEXT NOT NULL, doc BLOB NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID`,
-		`CREATE TABLE IF NOT EXISTS ` + logTable(name, gen) + ` (seq INTEGER PRIMARY KEY, ns TEXT NOT NULL, key TEXT NOT NULL, doc BLOB NOT NULL)`,
-		`CREATE INDEX IF NOT EXISTS ` + logTable(name, gen) + `_key ON ` + logTable(name, gen) + ` (ns, key, seq)`,
-	} {
+func createTables(ctx context.Context, tx *sql.Tx, d dialect, name string, gen int) error {
+	for _, q := range d.tablesDDL(docsTable(name, gen), logTable(name, gen)) {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("create tables of %s: %w", name, err)
 		}
@@ -48,7 +44,10 @@ type Batch struct {
 	docs  string
 	log   string
 	cache map[docKey]*cached
-	stmts map[string]*sql.Stmt // prepared once per batch: a rebuild runs thousands of statements
+	stmts map[string]*sql.Stmt // SQLite: prepared once per batch, a rebuild runs thousands of statements
+	// prepare is false on PostgreSQL, where pgx keeps prepared statements
+	// per connection: preparing per batch would only add round trips.
+	prepare bool
 }
 
 type docKey struct{ ns, key string }
@@ -59,8 +58,9 @@ type cached struct {
 	dirty  bool
 }
 
-func newBatch(ctx context.Context, tx *sql.Tx, name string, gen int) *Batch {
-	return &Batch{ctx: ctx, tx: tx, docs: docsTable(name, gen), log: logTable(name, gen), cache: map[docKey]*cached{}, stmts: map[string]*sql.Stmt{}}
+func newBatch(ctx context.Context, tx *sql.Tx, d dialect, name string, gen int) *Batch {
+	return &Batch{ctx: ctx, tx: tx, docs: docsTable(name, gen), log: logTable(name, gen), cache: map[docKey]*cached{},
+		stmts: map[string]*sql.Stmt{}, prepare: d == sqliteDialect}
 }
 
 // stmt returns the batch's prepared statement for query.
@@ -74,6 +74,33 @@ func (b *Batch) stmt(query string) (*sql.Stmt, error) {
 	}
 	b.stmts[query] = st
 	return st, nil
+}
+
+// exec runs query in the batch's transaction.
+func (b *Batch) exec(query string, args ...any) error {
+	if !b.prepare {
+		_, err := b.tx.ExecContext(b.ctx, query, args...)
+		return err
+	}
+	st, err := b.stmt(query)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(b.ctx, args...)
+	return err
+}
+
+// queryRow runs query, which returns at most one row, in the batch's
+// transaction.
+func (b *Batch) queryRow(query string, args ...any) (*sql.Row, error) {
+	if !b.prepare {
+		return b.tx.QueryRowContext(b.ctx, query, args...), nil
+	}
+	st, err := b.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(b.ctx, args...), nil
 }
 
 // close releases the prepared statements.
@@ -100,11 +127,11 @@ func Get[T any](b *Batch, ns, key string) (*T, bool, error) {
 	}
 	v := new(T)
 	var raw []byte
-	st, err := b.stmt(`SELECT doc FROM ` + b.docs + ` WHERE ns = ? AND key = ?`)
+	row, err := b.queryRow(`SELECT doc FROM `+b.docs+` WHERE ns = $1 AND key = $2`, ns, key)
 	if err != nil {
 		return nil, false, err
 	}
-	err = st.QueryRowContext(b.ctx, ns, key).Scan(&raw)
+	err = row.Scan(&raw)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		b.cache[k] = &cached{v: v}
@@ -135,11 +162,7 @@ func (b *Batch) Append(ns, key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode %s/%s entry: %w", ns, key, err)
 	}
-	st, err := b.stmt(`INSERT INTO ` + b.log + ` (ns, key, doc) VALUES (?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	if _, err := st.ExecContext(b.ctx, ns, key, raw); err != nil {
+	if err := b.exec(`INSERT INTO `+b.log+` (ns, key, doc) VALUES ($1, $2, $3)`, ns, key, raw); err != nil {
 		return fmt.Errorf("append to %s/%s: %w", ns, key, err)
 	}
 	return nil
@@ -153,7 +176,7 @@ func (b *Batch) flush() error {
 			continue
 		}
 		if c.v == nil {
-			if _, err := b.tx.ExecContext(b.ctx, `DELETE FROM `+b.docs+` WHERE ns = ? AND key = ?`, k.ns, k.key); err != nil {
+			if err := b.exec(`DELETE FROM `+b.docs+` WHERE ns = $1 AND key = $2`, k.ns, k.key); err != nil {
 				return fmt.Errorf("delete %s/%s: %w", k.ns, k.key, err)
 			}
 			continue
@@ -162,11 +185,7 @@ func (b *Batch) flush() error {
 		if err != nil {
 			return fmt.Errorf("encode %s/%s: %w", k.ns, k.key, err)
 		}
-		st, err := b.stmt(`INSERT INTO ` + b.docs + ` (ns, key, doc) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET doc = excluded.doc`)
-		if err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(b.ctx, k.ns, k.key, raw); err != nil {
+		if err := b.exec(`INSERT INTO `+b.docs+` (ns, key, doc) VALUES ($1, $2, $3) ON CONFLICT (ns, key) DO UPDATE SET doc = excluded.doc`, k.ns, k.key, raw); err != nil {
 			return fmt.Errorf("write %s/%s: %w", k.ns, k.key, err)
 		}
 		c.dirty = false

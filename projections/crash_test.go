@@ -18,10 +18,15 @@ import (
 
 const crashChildEnv = "PARCOURS_PROJECTIONS_CRASH_CHILD"
 
-// TestMain runs the crash child when the test binary is started as one.
+// TestMain runs the crash child or the lease child (processes_test.go)
+// when the test binary is started as one.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(crashChildEnv); dir != "" {
 		crashChild(dir)
+		return
+	}
+	if dir := os.Getenv(leaseChildEnv); dir != "" {
+		leaseChild(dir)
 		return
 	}
 	os.Exit(m.Run())

@@ -8,32 +8,25 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/parcours/parcours/eventstore"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// DB is the SQLite file that holds the read models (readmodels.db in the
-// data directory) and their checkpoints. Read models are derived data:
-// the file uses synchronous=NORMAL, which may lose the last transactions
-// on power loss but never tears one; a lost transaction takes its
-// checkpoint with it, so the events are applied again, exactly once.
+// DB holds the read models and their checkpoints: the SQLite file
+// readmodels.db in the data directory (OpenSQLite), or tables in the
+// PostgreSQL database of the event store (OpenPostgres). Read models are
+// derived data: the SQLite file uses synchronous=NORMAL, which may lose the
+// last transactions on power loss but never tears one; a lost transaction
+// takes its checkpoint with it, so the events are applied again, exactly
+// once.
 type DB struct {
-	path   string
-	writer *sql.DB
-	reader *sql.DB
-}
-
-var dbMigrations = []string{
-	`CREATE TABLE projection_state (
-		name       TEXT PRIMARY KEY,
-		version    INTEGER NOT NULL DEFAULT 0,
-		generation INTEGER NOT NULL DEFAULT 0,
-		hi         INTEGER NOT NULL DEFAULT 0,
-		lo         INTEGER NOT NULL DEFAULT 0,
-		status     TEXT NOT NULL DEFAULT 'new',
-		error      TEXT NOT NULL DEFAULT '',
-		updated_at INTEGER NOT NULL DEFAULT 0
-	)`,
+	where   string // for messages: the file, or "PostgreSQL host/database"
+	dialect dialect
+	writer  *sql.DB
+	reader  *sql.DB
+	pg      *pgx.ConnConfig // PostgreSQL: for the sessions that hold advisory locks
+	schema  string          // PostgreSQL: the schema the tables live in
 }
 
 func dbDSN(path string, write bool) string {
@@ -57,32 +50,66 @@ func MigrateSQLite(ctx context.Context, path string) error {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate %s: %w", path, err)
+	return migrate(ctx, db, sqliteDialect, path)
+}
+
+// migrate applies the missing migrations of d to db, one transaction each,
+// and refuses a schema written by a newer binary.
+func migrate(ctx context.Context, db *sql.DB, d dialect, where string) error {
+	for {
+		done, err := migrateStep(ctx, db, d, where)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+func migrateStep(ctx context.Context, db *sql.DB, d dialect, where string) (done bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("migrate %s: %w", where, err)
+	}
+	defer tx.Rollback()
+	if d == postgresDialect { // serialise processes that migrate at once
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey("migrate", "")); err != nil {
+			return false, fmt.Errorf("migrate %s: take the migration lock: %w", where, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+d.versionTable()+` (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return false, fmt.Errorf("migrate %s: %w", where, err)
 	}
 	var v sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
-		return fmt.Errorf("migrate %s: %w", path, err)
+	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM `+d.versionTable()).Scan(&v); err != nil {
+		return false, fmt.Errorf("migrate %s: %w", where, err)
 	}
-	if int(v.Int64) > len(dbMigrations) {
-		return fmt.Errorf("%s is at schema version %d, this binary knows up to %d: upgrade parcours", path, v.Int64, len(dbMigrations))
+	ms := d.migrations()
+	switch {
+	case int(v.Int64) > len(ms):
+		return true, fmt.Errorf("%s is at schema version %d, this binary knows up to %d: upgrade parcours", where, v.Int64, len(ms))
+	case int(v.Int64) == len(ms):
+		return true, nil
 	}
-	for i := int(v.Int64); i < len(dbMigrations); i++ {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migrate %s: %w", path, err)
-		}
-		_, err = tx.ExecContext(ctx, dbMigrations[i])
-		if err == nil {
-			_, err = tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (?, ?)`, i+1, time.Now().Unix())
-		}
-		if err == nil {
-			err = tx.Commit()
-		}
-		if err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate %s to version %d: %w", path, i+1, err)
-		}
+	next := int(v.Int64) + 1
+	_, err = tx.ExecContext(ctx, ms[next-1])
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `INSERT INTO `+d.versionTable()+` VALUES ($1, $2)`, next, time.Now().Unix())
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return false, fmt.Errorf("migrate %s to version %d: %w", where, next, err)
+	}
+	return next == len(ms), nil
+}
+
+// checkVersion fails unless db's read-model schema is the one this binary
+// writes.
+func checkVersion(ctx context.Context, db *sql.DB, d dialect, where string) error {
+	var v sql.NullInt64
+	err := db.QueryRowContext(ctx, `SELECT max(version) FROM `+d.versionTable()).Scan(&v)
+	if err != nil || int(v.Int64) != len(d.migrations()) {
+		return fmt.Errorf("open %s: read-model schema at version %d, want %d (run `parcours migrate`): %v", where, v.Int64, len(d.migrations()), err)
 	}
 	return nil
 }
@@ -101,16 +128,15 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	var v sql.NullInt64
-	if err := w.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); err != nil || int(v.Int64) != len(dbMigrations) {
+	if err := checkVersion(ctx, w, sqliteDialect, path); err != nil {
 		w.Close()
 		r.Close()
-		return nil, fmt.Errorf("open %s: read-model schema at version %d, want %d (run `parcours migrate`): %v", path, v.Int64, len(dbMigrations), err)
+		return nil, err
 	}
-	return &DB{path: path, writer: w, reader: r}, nil
+	return &DB{where: path, dialect: sqliteDialect, writer: w, reader: r}, nil
 }
 
-// Close closes the file.
+// Close closes the file or the connections.
 func (d *DB) Close() error { return errors.Join(d.writer.Close(), d.reader.Close()) }
 
 // state is a projection's row in projection_state.
@@ -129,9 +155,19 @@ type queryer interface {
 }
 
 func loadState(ctx context.Context, q queryer, name string) (state, bool, error) {
+	return readState(ctx, q, name, "")
+}
+
+// lockState loads a projection's state in tx, where its read model is
+// about to change; on PostgreSQL it locks the row (see dialect.forUpdate).
+func (d *DB) lockState(ctx context.Context, tx *sql.Tx, name string) (state, bool, error) {
+	return readState(ctx, tx, name, d.dialect.forUpdate())
+}
+
+func readState(ctx context.Context, q queryer, name, lock string) (state, bool, error) {
 	s := state{Name: name}
 	var hi, lo, at int64
-	err := q.QueryRowContext(ctx, `SELECT version, generation, hi, lo, status, error, updated_at FROM projection_state WHERE name = ?`, name).
+	err := q.QueryRowContext(ctx, `SELECT version, generation, hi, lo, status, error, updated_at FROM projection_state WHERE name = $1`+lock, name).
 		Scan(&s.Version, &s.Generation, &hi, &lo, &s.Status, &s.Error, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, false, nil
@@ -146,7 +182,7 @@ func loadState(ctx context.Context, q queryer, name string) (state, bool, error)
 
 func saveState(ctx context.Context, tx *sql.Tx, s state) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO projection_state (name, version, generation, hi, lo, status, error, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (name) DO UPDATE SET version = excluded.version, generation = excluded.generation, hi = excluded.hi,
 		lo = excluded.lo, status = excluded.status, error = excluded.error, updated_at = excluded.updated_at`,
 		s.Name, s.Version, s.Generation, int64(s.Position.Hi), int64(s.Position.Lo), s.Status, s.Error, time.Now().UnixNano())
@@ -169,7 +205,7 @@ func (d *DB) Save(ctx context.Context, key string, pos eventstore.Position) erro
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer tx.Rollback()
-	s, _, err := loadState(ctx, tx, key)
+	s, _, err := d.lockState(ctx, tx, key)
 	if err != nil {
 		return err
 	}

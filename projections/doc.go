@@ -7,9 +7,22 @@
 // tests for the features it declares). Runner wires a Watermill Router with
 // one handler per read model, the correlation-ID, Recoverer and in-place
 // Retry middleware; each handler applies an event to its read model and
-// commits the new checkpoint in the same SQLite transaction, so a crash
-// never applies an event twice nor skips one. A poison event stops its
+// commits the new checkpoint in the same transaction, so a crash never
+// applies an event twice nor skips one. A poison event stops its
 // projection (logged, counted, recorded in its status) and no other.
+//
+// The read models and checkpoints live in the SQLite file readmodels.db
+// (OpenSQLite), or, with the PostgreSQL event store, in the same
+// PostgreSQL database (OpenPostgres), where several parcours processes
+// share them. SQLite has one writing process and serial transactions: a
+// runner there runs every projection, with no lease. On PostgreSQL a
+// runner runs a projection only while it holds the projection's lease, a
+// session-level advisory lock; a process that dies or loses its session
+// loses its leases, and another runner takes them over within its
+// RunnerOptions.LeaseRetry. Each transaction also locks the projection's
+// state row and checks the lease, so an event is applied once, by one
+// process, even during a handover; Status says which projections a runner
+// owns.
 //
 // A read model is a set of JSON documents and append-only logs in tables
 // of its own generation; Rebuild fills a new generation from the start of

@@ -59,5 +59,6 @@ func TestUniversalPubSub(t *testing.T) {
 		GuaranteedOrder:                  true,
 		Persistent:                       true,
 		NewSubscriberReceivesOldMessages: true,
+		ForceShort:                       raceEnabled, // 5000 messages in 45s is out of reach under -race on 2 cores
 	}, func(t *testing.T) (message.Publisher, message.Subscriber) { return constructor(t, "") }, constructor)
 }

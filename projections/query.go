@@ -28,7 +28,7 @@ func (d *DB) Doc(ctx context.Context, name, ns, key string, v any) (bool, error)
 		return false, err
 	}
 	var raw []byte
-	err = d.reader.QueryRowContext(ctx, `SELECT doc FROM `+docsTable(name, gen)+` WHERE ns = ? AND key = ?`, ns, key).Scan(&raw)
+	err = d.reader.QueryRowContext(ctx, `SELECT doc FROM `+docsTable(name, gen)+` WHERE ns = $1 AND key = $2`, ns, key).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -48,7 +48,7 @@ func (d *DB) Docs(ctx context.Context, name, ns, after string, limit int, fn fun
 	if err != nil {
 		return err
 	}
-	rows, err := d.reader.QueryContext(ctx, `SELECT key, doc FROM `+docsTable(name, gen)+` WHERE ns = ? AND key > ? ORDER BY key LIMIT ?`, ns, after, limit)
+	rows, err := d.reader.QueryContext(ctx, `SELECT key, doc FROM `+docsTable(name, gen)+` WHERE ns = $1 AND key > $2 ORDER BY key LIMIT $3`, ns, after, limit)
 	if err != nil {
 		return fmt.Errorf("list %s %s: %w", name, ns, err)
 	}
@@ -74,7 +74,7 @@ func (d *DB) Log(ctx context.Context, name, ns, key string, after int64, limit i
 	if err != nil {
 		return after, err
 	}
-	rows, err := d.reader.QueryContext(ctx, `SELECT seq, doc FROM `+logTable(name, gen)+` WHERE ns = ? AND key = ? AND seq > ? ORDER BY seq LIMIT ?`, ns, key, after, limit)
+	rows, err := d.reader.QueryContext(ctx, `SELECT seq, doc FROM `+logTable(name, gen)+` WHERE ns = $1 AND key = $2 AND seq > $3 ORDER BY seq LIMIT $4`, ns, key, after, limit)
 	if err != nil {
 		return after, fmt.Errorf("read log %s %s/%s: %w", name, ns, key, err)
 	}

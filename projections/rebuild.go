@@ -26,6 +26,11 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 	if len(projections) == 0 {
 		return nil
 	}
+	unlock, err := db.lockRebuild(ctx, projections)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	gens := make([]int, len(projections))
 	if err := inTx(ctx, db, func(tx *sql.Tx) error {
 		for i, p := range projections {
@@ -37,7 +42,7 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 			if err := dropTables(ctx, tx, p.Name(), gens[i]); err != nil { // leftovers of an interrupted rebuild
 				return err
 			}
-			if err := createTables(ctx, tx, p.Name(), gens[i]); err != nil {
+			if err := createTables(ctx, tx, db.dialect, p.Name(), gens[i]); err != nil {
 				return err
 			}
 		}
@@ -66,7 +71,7 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 			return page.err
 		}
 		if err := inTx(ctx, db, func(tx *sql.Tx) error {
-			return applyDecoded(ctx, tx, projections, gens, page.events)
+			return applyDecoded(ctx, tx, db.dialect, projections, gens, page.events)
 		}); err != nil {
 			return err
 		}
@@ -122,10 +127,10 @@ func readPages(ctx context.Context, store eventstore.Store, codec *eventcodec.Co
 
 // applyDecoded applies decoded events to every projection's new
 // generation, in tx.
-func applyDecoded(ctx context.Context, tx *sql.Tx, projections []Projection, gens []int, events []eventcodec.Decoded) error {
+func applyDecoded(ctx context.Context, tx *sql.Tx, d dialect, projections []Projection, gens []int, events []eventcodec.Decoded) error {
 	batches := make([]*Batch, len(projections))
 	for i, p := range projections {
-		batches[i] = newBatch(ctx, tx, p.Name(), gens[i])
+		batches[i] = newBatch(ctx, tx, d, p.Name(), gens[i])
 	}
 	for _, d := range events {
 		for i, p := range projections {
@@ -144,14 +149,14 @@ func applyDecoded(ctx context.Context, tx *sql.Tx, projections []Projection, gen
 
 // applyPage applies up to limit events after from to every projection's
 // new generation, in tx.
-func applyPage(ctx context.Context, tx *sql.Tx, store eventstore.Store, codec *eventcodec.Codec, projections []Projection, gens []int, from eventstore.Position, limit int) (eventstore.Position, int, error) {
+func applyPage(ctx context.Context, tx *sql.Tx, d dialect, store eventstore.Store, codec *eventcodec.Codec, projections []Projection, gens []int, from eventstore.Position, limit int) (eventstore.Position, int, error) {
 	events, err := store.ReadAll(ctx, from, limit)
 	if err != nil {
 		return from, 0, fmt.Errorf("rebuild: %w", err)
 	}
 	batches := make([]*Batch, len(projections))
 	for i, p := range projections {
-		batches[i] = newBatch(ctx, tx, p.Name(), gens[i])
+		batches[i] = newBatch(ctx, tx, d, p.Name(), gens[i])
 	}
 	for _, e := range events {
 		if !domainEvents("", e) {
@@ -178,12 +183,22 @@ func applyPage(ctx context.Context, tx *sql.Tx, store eventstore.Store, codec *e
 }
 
 // swap catches the new generations up to the head and makes them current,
-// in one transaction; then drops the old tables.
+// in one transaction; then drops the old tables. The transaction first
+// locks the projections' state rows (PostgreSQL), so live handlers in any
+// process wait for the swap, then go on from its checkpoint.
 func swap(ctx context.Context, store eventstore.Store, codec *eventcodec.Codec, db *DB, projections []Projection, gens []int, pos eventstore.Position) error {
 	old := make([]int, len(projections))
 	err := inTx(ctx, db, func(tx *sql.Tx) error {
+		states := make([]state, len(projections))
+		for i, p := range projections {
+			st, _, err := db.lockState(ctx, tx, p.Name())
+			if err != nil {
+				return err
+			}
+			states[i] = st
+		}
 		for {
-			next, n, err := applyPage(ctx, tx, store, codec, projections, gens, pos, rebuildPage)
+			next, n, err := applyPage(ctx, tx, db.dialect, store, codec, projections, gens, pos, rebuildPage)
 			if err != nil {
 				return err
 			}
@@ -193,10 +208,7 @@ func swap(ctx context.Context, store eventstore.Store, codec *eventcodec.Codec, 
 			}
 		}
 		for i, p := range projections {
-			st, _, err := loadState(ctx, tx, p.Name())
-			if err != nil {
-				return err
-			}
+			st := states[i]
 			old[i] = st.Generation
 			st.Generation, st.Version, st.Position, st.Status, st.Error = gens[i], p.Version(), pos, "running", ""
 			if err := saveState(ctx, tx, st); err != nil {

@@ -2,17 +2,17 @@ package projections
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/parcours/parcours/eventcodec"
 	"github.com/parcours/parcours/eventstore"
 )
@@ -24,16 +24,36 @@ import (
 // twice nor skips one. A poison event (one that fails after the in-place
 // retries) stops its projection, records why, and leaves the others
 // running.
+//
+// With SQLite, the runner runs every projection: the file has one writer
+// process, and its transactions are serial, so no lease is needed. With
+// PostgreSQL, several processes may run runners on the same read models:
+// a runner runs a projection only while it holds the projection's lease
+// (an advisory lock on a session of its own), tries every LeaseRetry to
+// take the leases it lacks, and stops the handlers it runs when the
+// session holding their leases breaks. Each transaction also checks the
+// lease and locks the projection's state row, so even during a handover
+// an event is applied once, by one process.
 type Runner struct {
 	store       eventstore.Store
 	codec       *eventcodec.Codec
 	db          *DB
 	projections []Projection
 	log         *slog.Logger
-	sub         *Subscriber
+	opts        RunnerOptions
 	signal      eventstore.Signal
 	poisoned    atomic.Int64
 	retries     int
+	mu          sync.Mutex
+	owned       map[string]bool
+}
+
+// RunnerOptions tunes a Runner; the zero value gives the defaults.
+type RunnerOptions struct {
+	// LeaseRetry is how often a runner whose read models are in
+	// PostgreSQL tries to take the leases it lacks and checks the session
+	// that holds the others (default 2s).
+	LeaseRetry time.Duration
 }
 
 var validName = regexp.MustCompile(`^[a-z][a-z_]{0,40}$`)
@@ -41,6 +61,11 @@ var validName = regexp.MustCompile(`^[a-z][a-z_]{0,40}$`)
 // NewRunner returns a runner of projections over store, with read models
 // in db.
 func NewRunner(store eventstore.Store, codec *eventcodec.Codec, db *DB, log *slog.Logger, projections ...Projection) (*Runner, error) {
+	return NewRunnerWithOptions(store, codec, db, log, RunnerOptions{}, projections...)
+}
+
+// NewRunnerWithOptions is NewRunner with options.
+func NewRunnerWithOptions(store eventstore.Store, codec *eventcodec.Codec, db *DB, log *slog.Logger, opts RunnerOptions, projections ...Projection) (*Runner, error) {
 	seen := map[string]bool{}
 	for _, p := range projections {
 		if !validName.MatchString(p.Name()) || seen[p.Name()] {
@@ -51,9 +76,10 @@ func NewRunner(store eventstore.Store, codec *eventcodec.Codec, db *DB, log *slo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	r := &Runner{store: store, codec: codec, db: db, projections: projections, log: log, retries: 3}
-	r.sub = NewSubscriber(store, SubscriberConfig{Checkpoints: db, Filter: domainEvents, Log: log})
-	return r, nil
+	if opts.LeaseRetry <= 0 {
+		opts.LeaseRetry = 2 * time.Second
+	}
+	return &Runner{store: store, codec: codec, db: db, projections: projections, log: log, opts: opts, retries: 3, owned: map[string]bool{}}, nil
 }
 
 // domainEvents carries the events of the domain's streams (structures,
@@ -69,10 +95,13 @@ func domainEvents(_ string, e eventstore.Event) bool {
 }
 
 // Prepare makes sure every projection has its tables, rebuilding those
-// whose version changed. Run calls it; it is exported for tools.
-func (r *Runner) Prepare(ctx context.Context) error {
+// whose version changed. Run calls it (with PostgreSQL, for the
+// projections whose lease it takes); it is exported for tools.
+func (r *Runner) Prepare(ctx context.Context) error { return r.prepare(ctx, r.projections) }
+
+func (r *Runner) prepare(ctx context.Context, projections []Projection) error {
 	var stale []Projection
-	for _, p := range r.projections {
+	for _, p := range projections {
 		st, ok, err := loadState(ctx, r.db.writer, p.Name())
 		if err != nil {
 			return err
@@ -100,7 +129,7 @@ func (r *Runner) initialise(ctx context.Context, p Projection) error {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer tx.Rollback()
-	if err := createTables(ctx, tx, p.Name(), 1); err != nil {
+	if err := createTables(ctx, tx, r.db.dialect, p.Name(), 1); err != nil {
 		return err
 	}
 	if err := saveState(ctx, tx, state{Name: p.Name(), Version: 0, Generation: 1, Status: "new"}); err != nil {
@@ -109,33 +138,47 @@ func (r *Runner) initialise(ctx context.Context, p Projection) error {
 	return tx.Commit()
 }
 
-// Run prepares the read models, then runs the router until ctx ends.
+// Run prepares the read models, then runs their handlers (with
+// PostgreSQL, those whose lease it holds) until ctx ends, when it returns
+// nil; or it returns the error that stopped it (preparing a read model,
+// subscribing to the log).
 func (r *Runner) Run(ctx context.Context) error {
+	if r.db.dialect == postgresDialect {
+		return r.runLeased(ctx)
+	}
 	if err := r.Prepare(ctx); err != nil {
 		return err
 	}
-	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: 10 * time.Second}, watermill.NewSlogLogger(r.log))
-	if err != nil {
-		return fmt.Errorf("router: %w", err)
-	}
-	router.AddMiddleware(middleware.CorrelationID)
+	workers := make([]*worker, 0, len(r.projections))
+	defer func() {
+		for _, w := range workers {
+			w.stop()
+			r.setOwned(w.name, false)
+		}
+	}()
 	for _, p := range r.projections {
-		retry := middleware.Retry{MaxRetries: r.retries, InitialInterval: 50 * time.Millisecond, Multiplier: 2, Logger: watermill.NewSlogLogger(r.log)}
-		h := r.poison(p, retry.Middleware(middleware.Recoverer(r.handle(p))))
-		router.AddConsumerHandler(p.Name(), p.Name(), r.sub, func(m *message.Message) error {
-			_, err := h(m)
+		w, err := r.startWorker(ctx, p, nil)
+		if err != nil {
 			return err
-		})
+		}
+		workers = append(workers, w)
+		r.setOwned(p.Name(), true)
 	}
-	err = router.Run(ctx)
-	if cerr := r.sub.Close(); err == nil {
-		err = cerr
+	if len(workers) == 0 {
+		<-ctx.Done()
+		return nil
 	}
-	return err
+	var errs []error
+	for _, w := range workers {
+		<-w.done
+		errs = append(errs, w.err)
+	}
+	return errors.Join(errs...)
 }
 
-// handle applies one message to p's read model.
-func (r *Runner) handle(p Projection) message.HandlerFunc {
+// handle applies one message to p's read model; fence, if not nil, checks
+// in the transaction that this runner may still apply it.
+func (r *Runner) handle(p Projection, fence func(context.Context, *sql.Tx) error) message.HandlerFunc {
 	return func(m *message.Message) ([]*message.Message, error) {
 		e, err := EventOf(m)
 		if err != nil {
@@ -145,24 +188,29 @@ func (r *Runner) handle(p Projection) message.HandlerFunc {
 		if err != nil {
 			return nil, err
 		}
-		return nil, r.applyOne(m.Context(), p, d)
+		return nil, r.applyOne(m.Context(), p, d, fence)
 	}
 }
 
-func (r *Runner) applyOne(ctx context.Context, p Projection, d eventcodec.Decoded) error {
+func (r *Runner) applyOne(ctx context.Context, p Projection, d eventcodec.Decoded, fence func(context.Context, *sql.Tx) error) error {
 	tx, err := r.db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer tx.Rollback()
-	st, _, err := loadState(ctx, tx, p.Name())
+	st, _, err := r.db.lockState(ctx, tx, p.Name())
 	if err != nil {
 		return err
 	}
-	if !st.Position.Less(d.Stored.Position) {
-		return nil // applied already (a redelivery, or a rebuild went past it)
+	if fence != nil {
+		if err := fence(ctx, tx); err != nil {
+			return err
+		}
 	}
-	b := newBatch(ctx, tx, p.Name(), st.Generation)
+	if !st.Position.Less(d.Stored.Position) {
+		return nil // applied already (a redelivery, a rebuild went past it, or another process did)
+	}
+	b := newBatch(ctx, tx, r.db.dialect, p.Name(), st.Generation)
 	if err := p.Apply(b, d); err != nil {
 		return fmt.Errorf("%s: apply %s@%d (%s): %w", p.Name(), d.Stored.Stream, d.Stored.Revision, d.Stored.Type, err)
 	}
@@ -182,11 +230,17 @@ func (r *Runner) applyOne(ctx context.Context, p Projection, d eventcodec.Decode
 
 // poison stops p when h still fails after the retries: the failure is
 // logged, counted and recorded in the projection's status, and its
-// subscription ends; the event is never skipped.
-func (r *Runner) poison(p Projection, h message.HandlerFunc) message.HandlerFunc {
+// subscription ends; the event is never skipped. A lost lease stops the
+// worker too (stop), but is no poison: the projection goes on elsewhere.
+func (r *Runner) poison(p Projection, sub *Subscriber, stop func(), h message.HandlerFunc) message.HandlerFunc {
 	return func(m *message.Message) ([]*message.Message, error) {
 		out, err := h(m)
 		if err == nil || errors.Is(err, context.Canceled) {
+			return out, err
+		}
+		if errors.Is(err, errLeaseLost) {
+			r.log.Warn("projection lease lost: handler stopped", slog.String("projection", p.Name()))
+			stop()
 			return out, err
 		}
 		r.poisoned.Add(1)
@@ -195,7 +249,7 @@ func (r *Runner) poison(p Projection, h message.HandlerFunc) message.HandlerFunc
 		if serr := r.markStopped(context.WithoutCancel(m.Context()), p.Name(), err); serr != nil {
 			r.log.Error("record projection status", slog.Any("err", serr))
 		}
-		r.sub.Stop(p.Name())
+		sub.Stop(p.Name())
 		return out, err
 	}
 }
@@ -206,7 +260,7 @@ func (r *Runner) markStopped(ctx context.Context, name string, cause error) erro
 		return err
 	}
 	defer tx.Rollback()
-	st, _, err := loadState(ctx, tx, name)
+	st, _, err := r.db.lockState(ctx, tx, name)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,32 @@ func (e *env) startRunner(ps ...projections.Projection) *projections.Runner {
 			e.t.Errorf("runner: %v", err)
 		}
 	})
+	waitOwned(e.t, r, len(ps))
 	return r
+}
+
+// waitOwned waits until r runs n projections: they are prepared, so the
+// events that follow reach them through their handlers.
+func waitOwned(t *testing.T, r *projections.Runner, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		all, err := r.Status(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		owned := 0
+		for _, s := range all {
+			if s.Owned {
+				owned++
+			}
+		}
+		if owned == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the runner runs %d projections of %d", owned, n)
+		}
+	}
 }
 
 func (e *env) waitHead(r *projections.Runner) {
@@ -91,8 +116,9 @@ func (e *env) dumpAll(ps []projections.Projection) map[string]dump {
 
 // TestIncrementalEqualsRebuild: read models built live, event by event,
 // equal a rebuild from the start of the log.
-func TestIncrementalEqualsRebuild(t *testing.T) {
-	e := newEnv(t)
+func TestIncrementalEqualsRebuild(t *testing.T) { forBackends(t, incrementalEqualsRebuild) }
+
+func incrementalEqualsRebuild(t *testing.T, e *env) {
 	ps := projections.All()
 	r := e.startRunner(ps...)
 	e.seed()
@@ -135,8 +161,9 @@ func (poisonous) Apply(b *projections.Batch, d eventcodec.Decoded) error {
 
 // TestPoisonEventStopsOneProjection: the failing projection stops at the
 // event before the poison one, says why, and the others go on.
-func TestPoisonEventStopsOneProjection(t *testing.T) {
-	e := newEnv(t)
+func TestPoisonEventStopsOneProjection(t *testing.T) { forBackends(t, poisonEventStopsOneProjection) }
+
+func poisonEventStopsOneProjection(t *testing.T, e *env) {
 	r := e.startRunner(projections.Audit{}, poisonous{})
 	e.seed()
 	zoe := commands.Call{Actor: actor("p-zoe", domain.RoleBeneficiary)}
@@ -178,8 +205,9 @@ func TestPoisonEventStopsOneProjection(t *testing.T) {
 
 // TestSubscriberCommitOnAck: a consumer that commits on ack resumes after
 // the last message it acked.
-func TestSubscriberCommitOnAck(t *testing.T) {
-	e := newEnv(t)
+func TestSubscriberCommitOnAck(t *testing.T) { forBackends(t, subscriberCommitOnAck) }
+
+func subscriberCommitOnAck(t *testing.T, e *env) {
 	pub := projections.NewPublisher(e.store, "test")
 	for i := 0; i < 5; i++ {
 		if err := pub.Publish("jobs", newMessage(fmt.Sprint(i))); err != nil {

@@ -17,6 +17,10 @@ type Status struct {
 	At         string              `json:"position"`
 	State      string              `json:"state"` // new, running, stopped
 	Error      string              `json:"error,omitempty"`
+	// Owned says this runner runs the projection: with SQLite, every
+	// projection while Run runs; with PostgreSQL, those whose lease it
+	// holds (another process runs the others).
+	Owned bool `json:"owned"`
 	// LagEvents counts the events after Position (up to 10000); LagSeconds
 	// is the age of the oldest of them (0 when caught up).
 	LagEvents  int     `json:"lag_events"`
@@ -33,7 +37,7 @@ func (r *Runner) Status(ctx context.Context) ([]Status, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := Status{Name: p.Name(), Version: st.Version, Generation: st.Generation, Position: st.Position, At: st.Position.String(), State: st.Status, Error: st.Error}
+		s := Status{Name: p.Name(), Version: st.Version, Generation: st.Generation, Position: st.Position, At: st.Position.String(), State: st.Status, Error: st.Error, Owned: r.isOwned(p.Name())}
 		if s.State == "" {
 			s.State = "new"
 		}
