@@ -47,6 +47,9 @@ func (r *Runner) runLeased(ctx context.Context) error {
 // can.
 func (l *leases) tick(ctx context.Context) error {
 	r := l.r
+	// A worker ends by itself on a lost lease (dropped here, so that the
+	// lease is tried again) or a poison event (the projection stays
+	// held, stopped, as with SQLite).
 	for name, h := range l.held {
 		if !h.w.ended() {
 			continue
@@ -54,7 +57,7 @@ func (l *leases) tick(ctx context.Context) error {
 		if h.w.err != nil {
 			return h.w.err
 		}
-		if h.lost.Load() { // a poisoned projection stays held, stopped
+		if h.lost.Load() {
 			l.drop(name)
 		}
 	}
