@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -15,8 +17,9 @@ import (
 
 // The benchmarks come in pairs: the store, and the same rows inserted with
 // plain INSERTs into an identical table (the limit), with the same
-// concurrency. Besides ns/op they report the CPU time the server spent per
-// event (pg-ns/op; 0 if the server is not on this machine).
+// concurrency. Besides ns/op they report the CPU time spent per event by
+// this process (go-ns/op) and by the server (pg-ns/op; 0 if the server is
+// not on this machine).
 //
 //	go test -run '^$' -bench . ./eventstore/postgres/
 
@@ -30,8 +33,20 @@ func benchEvent(i int) eventstore.Proposed {
 const rawInsert = `INSERT INTO events (ord, stream, revision, event_id, type, schema_version, data, metadata, prev_hash, hash)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
 
-func reportServerCPU(b *testing.B, app string) {
-	b.ReportMetric(float64(postgres.BackendCPU(b, app).Nanoseconds())/float64(b.N), "pg-ns/op")
+// cpuMeter starts measuring the CPU time this process and the server's
+// sessions named app spend; report adds both, per op, to the results.
+func cpuMeter(b *testing.B, app string) (report func()) {
+	goStart, pgStart := processCPU(), postgres.BackendCPU(b, app)
+	return func() {
+		b.ReportMetric(float64(processCPU()-goStart)/float64(b.N), "go-ns/op")
+		b.ReportMetric(float64(postgres.BackendCPU(b, app)-pgStart)/float64(b.N), "pg-ns/op")
+	}
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkAppend: one durable append of one event at a time.
@@ -39,6 +54,7 @@ func BenchmarkAppend(b *testing.B) {
 	s := postgres.OpenTestStore(b, postgres.WithParam(postgres.NewTestSchema(b), "application_name", "bench-store"), postgres.Options{})
 	ctx := context.Background()
 	exp := eventstore.NoStream
+	report := cpuMeter(b, "bench-store")
 	for i := 0; b.Loop(); i++ {
 		res, err := s.Append(ctx, "bench", exp, benchEvent(i))
 		if err != nil {
@@ -46,7 +62,7 @@ func BenchmarkAppend(b *testing.B) {
 		}
 		exp = eventstore.Exactly(res.LastRevision)
 	}
-	reportServerCPU(b, "bench-store")
+	report()
 }
 
 // BenchmarkRawInsert is BenchmarkAppend's limit: one single-row INSERT
@@ -55,13 +71,14 @@ func BenchmarkRawInsert(b *testing.B) {
 	pool := rawPool(b, 1)
 	ctx := context.Background()
 	var zero eventstore.Hash
+	report := cpuMeter(b, "bench-raw")
 	for i := 0; b.Loop(); i++ {
 		e := benchEvent(i)
 		if _, err := pool.Exec(ctx, rawInsert, 0, "bench", i, e.ID, e.Type, int64(e.SchemaVersion), e.Data, e.Metadata, zero[:], zero[:]); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportServerCPU(b, "bench-raw")
+	report()
 }
 
 // BenchmarkAppend64Writers: 64 writers, each appending one event at a time
@@ -73,6 +90,7 @@ func BenchmarkAppend64Writers(b *testing.B) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
+	report := cpuMeter(b, "bench-store")
 	for w := 0; w < 64; w++ {
 		wg.Add(1)
 		go func() {
@@ -90,7 +108,7 @@ func BenchmarkAppend64Writers(b *testing.B) {
 		}()
 	}
 	wg.Wait()
-	reportServerCPU(b, "bench-store")
+	report()
 }
 
 // BenchmarkRawInsert64Writers is BenchmarkAppend64Writers' limit: the same
@@ -102,6 +120,7 @@ func BenchmarkRawInsert64Writers(b *testing.B) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
+	report := cpuMeter(b, "bench-raw")
 	for w := 0; w < 64; w++ {
 		wg.Add(1)
 		go func() {
@@ -123,7 +142,7 @@ func BenchmarkRawInsert64Writers(b *testing.B) {
 		}()
 	}
 	wg.Wait()
-	reportServerCPU(b, "bench-raw")
+	report()
 }
 
 // rawPool returns a pool of size conns on a fresh migrated schema.
