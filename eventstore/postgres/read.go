@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"time"
 
@@ -219,13 +221,22 @@ func (s *Store) readRetrying(ctx context.Context, from eventstore.Position, limi
 	}
 }
 
-// transient reports whether err is the kind a retry may cure: the
-// connection failed (no answer from the server), or the server reported a
-// connection exception (class 08) or a shutdown (57P01-57P03).
+// transient reports whether err is the kind a retry may cure: the server
+// reported a connection exception (class 08) or a shutdown (57P01-57P03),
+// or there was no server to answer (network errors, a refused or broken
+// connection).
 func transient(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
+	var (
+		pgErr   *pgconn.PgError
+		netErr  net.Error
+		connErr *pgconn.ConnectError
+	)
+	switch {
+	case errors.As(err, &pgErr):
 		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+	case errors.Is(err, eventstore.ErrClosed):
+		return false
 	}
-	return !errors.Is(err, eventstore.ErrClosed)
+	return errors.As(err, &netErr) || errors.As(err, &connErr) || errors.Is(err, pgconn.ErrConnClosed) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err)
 }
