@@ -111,4 +111,11 @@ var tokens = tokenAuth{
 	"zoe":      {PersonID: "p-zoe", Tenant: "s-ml", Role: domain.RoleBeneficiary},
 	"luc":      {PersonID: "p-luc", Tenant: "s-ml", Role: domain.RoleBeneficiary},
 	"other":    {PersonID: "p-admin", Tenant: "s-other", Role: domain.RoleStructureAdmin},
+	// For the authorization matrix.
+	"cons2":    {PersonID: "p-cons2", Tenant: "s-ml", Role: domain.RoleCounsellor},
+	"tutorout": {PersonID: "p-tutor2", Tenant: "s-ml", Role: domain.RoleTutor},
+	"tutorexp": {PersonID: "p-tutor3", Tenant: "s-ml", Role: domain.RoleTutor},
+	"auditexp": {PersonID: "p-audit2", Tenant: "s-ml", Role: domain.RoleAuditor},
+	"oadmin":   {PersonID: "p-oadmin", Tenant: "s-other", Role: domain.RoleStructureAdmin},
+	"obene":    {PersonID: "p-obene", Tenant: "s-other", Role: domain.RoleBeneficiary},
 }

@@ -95,7 +95,7 @@ func operation(gen *openapi3gen.Generator, doc *openapi3.T, rt route, problem *o
 		if err != nil {
 			return nil, fmt.Errorf("openapi: %s request: %w", rt.ID, err)
 		}
-		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchemaRef(ref)}
+		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(rt.BodyRequired).WithJSONSchemaRef(ref)}
 	}
 	if rt.RawBody {
 		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).

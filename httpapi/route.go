@@ -31,6 +31,9 @@ type route struct {
 	Request  any
 	Response any
 	Status   int
+	// BodyRequired marks the JSON body as required in the document
+	// (commands whose fields all come from the path take none).
+	BodyRequired bool
 	// Public routes need no credential; RawBody routes read the body
 	// themselves (uploads).
 	Public  bool
