@@ -141,6 +141,7 @@ func TestTwoProcessesOneOwner(t *testing.T) {
 
 	a := startLeaseChild(t, dir, connString)
 	eventually(t, "the first process holds every lease", func() bool { return leaseHolders(t, admin, a)[0] == n })
+	waitCheckpoints(t, e, leaseProjections()) // it built them: the seed is applied
 	b := startLeaseChild(t, dir, connString)
 
 	stopWriting := make(chan struct{})
