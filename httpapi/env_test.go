@@ -25,6 +25,7 @@ type api struct {
 	server *httpapi.Server
 	h      *commands.Handler
 	store  *sqlite.Store
+	files  *personaldata.Files
 	now    time.Time
 }
 
@@ -51,6 +52,14 @@ func (badToken) Error() string { return "bad token" }
 var errBadToken = badToken{}
 
 func newAPI(t *testing.T) *api {
+	t.Helper()
+	a := newEnv(t)
+	a.t = t
+	return a
+}
+
+// newEnv is newAPI for any test (fuzz targets too).
+func newEnv(t testing.TB) *api {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -85,7 +94,7 @@ func newAPI(t *testing.T) *api {
 	}
 	t.Cleanup(func() { rm.Close() })
 	codec := eventcodec.New(ring)
-	a := &api{t: t, store: store, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	a := &api{store: store, files: files, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	a.h = commands.New(store, ring, commands.Options{Now: func() time.Time { return a.now }})
 	runner, err := projections.NewRunner(store, codec, rm, nil, projections.All()...)
 	if err != nil {
@@ -95,9 +104,11 @@ func newAPI(t *testing.T) *api {
 	done := make(chan struct{})
 	go func() { runner.Run(rctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	a.server = httpapi.New(httpapi.Deps{Commands: a.h, Queries: projections.NewQueries(rm, codec), Waiter: runner, Files: files, Auth: tokens})
+	a.server = httpapi.New(httpapi.Deps{Commands: a.h, Queries: projections.NewQueries(rm, codec), Waiter: runner, Files: files, Auth: tokens,
+		Keyring: ring, Store: store, Status: runner.Status, Poisoned: runner.Poisoned, MaxUploadBytes: 1 << 20, FeedHeartbeat: 100 * time.Millisecond})
 	srv := httptest.NewServer(a.server.Handler())
 	t.Cleanup(srv.Close)
+	t.Cleanup(a.server.EndStreams) // before srv.Close, which waits for feeds
 	a.url = srv.URL
 	return a
 }

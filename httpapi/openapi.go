@@ -80,12 +80,15 @@ func strictObjects(_ string, _ reflect.Type, _ reflect.StructTag, schema *openap
 }
 
 func operation(gen *openapi3gen.Generator, doc *openapi3.T, rt route, problem *openapi3.SchemaRef) (*openapi3.Operation, error) {
-	op := &openapi3.Operation{OperationID: rt.ID, Summary: rt.Summary, Tags: []string{rt.Tag}, Responses: openapi3.NewResponses()}
+	op := &openapi3.Operation{OperationID: rt.ID, Summary: rt.Summary, Description: rt.Description, Tags: []string{rt.Tag}, Responses: openapi3.NewResponses()}
 	for _, m := range pathParam.FindAllStringSubmatch(rt.Pattern, -1) {
 		op.AddParameter(openapi3.NewPathParameter(m[1]).WithSchema(openapi3.NewStringSchema()))
 	}
 	for _, q := range rt.Query {
 		op.AddParameter(openapi3.NewQueryParameter(q).WithSchema(openapi3.NewStringSchema()))
+	}
+	for _, h := range rt.Headers {
+		op.AddParameter(openapi3.NewHeaderParameter(h).WithSchema(openapi3.NewStringSchema()))
 	}
 	if !rt.Public {
 		op.Security = &openapi3.SecurityRequirements{{"bearer": {}}, {"session": {}}}
@@ -108,6 +111,12 @@ func operation(gen *openapi3gen.Generator, doc *openapi3.T, rt route, problem *o
 			return nil, fmt.Errorf("openapi: %s response: %w", rt.ID, err)
 		}
 		ok = ok.WithJSONSchemaRef(ref)
+	}
+	if len(rt.Produces) > 0 {
+		ok.Content = openapi3.Content{}
+		for _, mt := range rt.Produces {
+			ok.Content[mt] = openapi3.NewMediaType() // a stream or a file: no schema
+		}
 	}
 	op.AddResponse(rt.Status, ok)
 	if rt.Status == http.StatusOK && rt.Response == (CommandResult{}) {

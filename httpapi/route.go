@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/parcours/parcours/commands"
 	"github.com/parcours/parcours/eventstore"
 )
@@ -38,9 +39,18 @@ type route struct {
 	// themselves (uploads).
 	Public  bool
 	RawBody bool
-	// Query lists the query parameters the route reads.
-	Query  []string
-	Handle func(w http.ResponseWriter, r *http.Request) error
+	// Long routes (streams, uploads, downloads) get no handler timeout:
+	// they set their own deadlines.
+	Long bool
+	// Produces lists the media types of a success body that is not JSON
+	// (files, event streams); Response is then nil.
+	Produces []string
+	// Description says more than Summary in the document.
+	Description string
+	// Query and Headers list the parameters the route reads.
+	Query   []string
+	Headers []string
+	Handle  func(w http.ResponseWriter, r *http.Request) error
 }
 
 // maxJSONBody bounds JSON request bodies.
@@ -152,7 +162,7 @@ func (s *Server) call(r *http.Request) (commands.Call, error) {
 	if !ok {
 		return commands.Call{}, errUnauthenticated
 	}
-	c := commands.Call{Actor: a, IdempotencyKey: r.Header.Get("Idempotency-Key"), CorrelationID: r.Header.Get("X-Request-Id")}
+	c := commands.Call{Actor: a, IdempotencyKey: r.Header.Get("Idempotency-Key"), CorrelationID: middleware.GetReqID(r.Context())}
 	if len(c.IdempotencyKey) > 200 {
 		return c, errStatus(http.StatusBadRequest, "bad-header", "Bad Idempotency-Key", "at most 200 characters")
 	}
@@ -185,7 +195,9 @@ func command[C any](s *Server, method, pattern, id, summary, tag string, bind fu
 				}
 			}
 			bind(r, &cmd)
+			start := time.Now()
 			res, err := exec(r.Context(), call, cmd)
+			s.metrics.observeCommand(id, time.Since(start), err)
 			var ce *eventstore.ConflictError
 			if call.IfRevision != nil && errors.As(err, &ce) {
 				return preconditionFailed(ce)
