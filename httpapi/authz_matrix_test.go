@@ -156,6 +156,11 @@ var matrixRules = map[string]struct {
 	"submitDossier":        {owner, ""},
 	"recordJuryDecision":   {counsellor, `{"block":"BC01","decision":"validated","decided_on":"2026-03-02"}`},
 	"getPortfolio":         {readers, ""},
+	"uploadFile":           {owner, "%PDF-1.4 matrix"},
+	"downloadFile":         {portfolioRule(set("zoe", "cons", "tutor", "tutorout", "auditor"), false), ""}, // an unknown file: 404 "no file"
+	"erasePerson":          {personRights, ""},
+	"exportPerson":         {personRights, ""},
+	"metrics":              {operatorOnly, ""},
 	"me":                   {signedIn, ""},
 }
 
@@ -163,6 +168,30 @@ var pathValues = map[string]string{
 	"portfolioID": "p-zoe", "structureID": "s-ml", "personID": "p-luc", "counsellorID": "p-cons", "grantID": "g-exp",
 	"experienceID": "x-1", "taskID": "t-1", "competenceID": "c-1", "evidenceID": "ev-1", "goalID": "goal-1", "milestoneID": "m-1",
 	"documentID": "doc-1", "cvID": "cv-1", "pageID": "pg-1", "linkID": "l-1", "dossierID": "d-1",
+	"fileID": "00000000000000000000000000000000000000000000000000000000000000ff",
+}
+
+// personRights: p-luc themself and the admin of his structure; nobody
+// else learns that he exists.
+func personRights(actor string) outcome {
+	switch actor {
+	case "":
+		return unauth
+	case "luc", "admin":
+		return allow
+	}
+	return hidden
+}
+
+// operatorOnly: /metrics when not public.
+func operatorOnly(actor string) outcome {
+	switch actor {
+	case "":
+		return unauth
+	case "operator":
+		return allow
+	}
+	return deny
 }
 
 // TestAuthorizationMatrix probes every route × every actor (own and other
@@ -228,7 +257,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 // skippedInMatrix are operations probed by their own tests (they need a
 // session cookie or a live stream rather than a JSON body).
-var skippedInMatrix = map[string]bool{"login": true, "logout": true, "createToken": true, "listTokens": true, "revokeToken": true}
+var skippedInMatrix = map[string]bool{"login": true, "logout": true, "createToken": true, "listTokens": true, "revokeToken": true,
+	"eventFeed": true}
 
 func (a *api) probe(t *testing.T, method, path, id, actor, body string, want outcome) {
 	t.Helper()
@@ -242,7 +272,8 @@ func (a *api) probe(t *testing.T, method, path, id, actor, body string, want out
 	if r.status >= 400 && strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
 		r.json(t, &p)
 	}
-	hiddenLike := r.status == 404 && (len(p.Errors) > 0 && p.Errors[0].Field == "portfolio" || p.Detail == "no such item" || strings.HasPrefix(p.Detail, "no structure"))
+	hiddenLike := r.status == 404 && (len(p.Errors) > 0 && (p.Errors[0].Field == "portfolio" || p.Errors[0].Field == "person") ||
+		p.Detail == "no such item" || strings.HasPrefix(p.Detail, "no structure"))
 	var ok bool
 	switch want {
 	case allow:

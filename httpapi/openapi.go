@@ -101,8 +101,9 @@ func operation(gen *openapi3gen.Generator, doc *openapi3.T, rt route, problem *o
 		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(rt.BodyRequired).WithJSONSchemaRef(ref)}
 	}
 	if rt.RawBody {
+		// Any media type: the route reads the bytes and types them itself.
 		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
-			WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema().WithFormat("binary"), []string{"application/octet-stream"}))}
+			WithContent(openapi3.Content{"*/*": openapi3.NewMediaType()})}
 	}
 	ok := openapi3.NewResponse().WithDescription(http.StatusText(rt.Status))
 	if rt.Response != nil {

@@ -39,6 +39,19 @@ type Deps struct {
 	Auth     Authenticator
 	Creds    *credentials.Service // accounts, sessions, API tokens (auth_routes.go)
 	Files    *personaldata.Files
+	Keyring  *personaldata.Keyring
+	Store    eventstore.Store // the event feed and person exports read it
+	// MaxUploadBytes bounds an evidence file (default 50 MiB).
+	MaxUploadBytes int64
+	// Status and Poisoned feed /metrics: the read models' lag and the
+	// projections stopped by a poison event (projections.Runner).
+	Status   func(ctx context.Context) ([]projections.Status, error)
+	Poisoned func() int64
+	// MetricsPublic serves /metrics without a credential (a loopback
+	// deployment scraped locally); otherwise only the operator reads it.
+	MetricsPublic bool
+	// FeedHeartbeat is the event feed's keep-alive period (default 15 s).
+	FeedHeartbeat time.Duration
 	// Ready reports whether the service can serve (store reachable, read
 	// models within their lag bound).
 	Ready func(ctx context.Context) error
@@ -50,8 +63,10 @@ type Deps struct {
 
 // Server holds the dependencies of the HTTP handlers.
 type Server struct {
-	log  *slog.Logger
-	deps Deps
+	log     *slog.Logger
+	deps    Deps
+	metrics *metrics
+	streams *streams
 }
 
 // New returns the HTTP server.
@@ -59,23 +74,27 @@ func New(deps Deps) *Server {
 	if deps.Log == nil {
 		deps.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{log: deps.Log, deps: deps}
+	return &Server{log: deps.Log, deps: deps, metrics: newMetrics(deps), streams: newStreams()}
 }
 
 // Handler returns the route table.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.recoverer, s.accessLog, middleware.Timeout(60*time.Second))
+	r.Use(s.requestID, s.observe, s.recoverer, s.accessLog)
+	timeout := middleware.Timeout(60 * time.Second)
 	for _, rt := range s.routes() {
 		h := s.handle(rt)
+		if !rt.Long {
+			h = timeout(h)
+		}
 		r.Method(rt.Method, rt.Pattern, h)
 	}
 	for prefix, h := range s.deps.Extra {
-		r.Mount(prefix, h)
+		r.Mount(prefix, timeout(h))
 	}
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		if s.deps.Pages != nil && !strings.HasPrefix(r.URL.Path, "/v1/") {
-			s.deps.Pages.ServeHTTP(w, r)
+			timeout(s.deps.Pages).ServeHTTP(w, r)
 			return
 		}
 		s.writeProblem(w, r, errStatus(http.StatusNotFound, "not-found", "Not found", "no such resource"))
@@ -134,7 +153,11 @@ func actorFrom(ctx context.Context) (domain.Actor, bool) {
 func (s *Server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
-			if v := recover(); v != nil && v != http.ErrAbortHandler {
+			v := recover()
+			if v == http.ErrAbortHandler {
+				panic(v) // abort the response: the client must not take a cut one as whole
+			}
+			if v != nil {
 				s.log.ErrorContext(r.Context(), "panic", slog.Any("panic", v), slog.String("path", r.URL.Path))
 				s.writeProblem(w, r, errStatus(http.StatusInternalServerError, "internal", "Internal error", "something went wrong on our side; it was logged"))
 			}

@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"github.com/parcours/parcours/commands"
 	"github.com/parcours/parcours/domain"
-	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/personaldata"
 )
 
@@ -68,25 +67,15 @@ func adminErase(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer v.close()
-	rep, err := personaldata.ErasePerson(ctx, v.ring, v.files, id)
+	if !domain.ValidID(id) {
+		return usageError("admin erase-person: %q is not a valid person ID", id)
+	}
+	operator := domain.Actor{PersonID: "operator", Role: domain.RoleOperator}
+	res, rep, err := commands.Erase(ctx, store, v.ring, v.files, id, operator, time.Now())
 	if err != nil {
 		return err
 	}
-	// The erasure is recorded once the keys are gone; the event holds no
-	// personal data. Retrying after a failure here is safe: erasing again
-	// finds nothing left and records the event.
-	data, _ := json.Marshal(domain.PersonErased{Subject: id, FilesDestroyed: rep.Files})
-	meta := eventstore.Metadata{Actor: "operator", Role: string(domain.RoleOperator), OccurredAt: time.Now().UTC()}.Marshal()
-	stream := domain.PersonStream(id)
-	if !domain.ValidID(id) {
-		return fmt.Errorf("keys destroyed; %q is not a valid person ID, so no erasure event was recorded", id)
-	}
-	res, err := store.Append(ctx, stream, eventstore.Any, eventstore.Proposed{
-		ID: eventstore.NewEventID(), Type: "PersonErased", SchemaVersion: 1, Data: data, Metadata: meta})
-	if err != nil {
-		return fmt.Errorf("keys destroyed, but recording the erasure failed (run the command again): %w", err)
-	}
-	fmt.Fprintf(stdout, "erased %s: key destroyed, %d files destroyed, recorded in %s at revision %d\n", id, rep.Files, stream, res.LastRevision)
+	fmt.Fprintf(stdout, "erased %s: key destroyed, %d files destroyed, recorded in %s at revision %d\n", id, rep.Files, res.Stream, res.Revision)
 	return nil
 }
 

@@ -19,6 +19,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", env("PARCOURS_ADDR", "127.0.0.1:8080"), "listen address (env PARCOURS_ADDR)")
+	metrics := fs.String("metrics", env("PARCOURS_METRICS", "auto"), "who reads /metrics: public, operator, or auto (public on a loopback address, else operator) (env PARCOURS_METRICS)")
+	maxUpload := fs.Int64("max-upload", int64(envInt("PARCOURS_MAX_UPLOAD", httpapi.DefaultMaxUpload)), "largest evidence file in bytes (env PARCOURS_MAX_UPLOAD)")
 	sc := addStoreFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -26,6 +28,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	kind, err := sc.kind()
 	if err != nil {
 		return err
+	}
+	if *metrics != "auto" && *metrics != "public" && *metrics != "operator" {
+		return usageError("--metrics %q: want auto, public or operator", *metrics)
 	}
 	// The embedded default migrates itself so that a newcomer has nothing
 	// to set up; server stores are migrated by `parcours migrate`.
@@ -48,24 +53,50 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err != nil {
 		return fmt.Errorf("pages: %w", err)
 	}
-	api := httpapi.New(httpapi.Deps{
-		Log: log, Commands: sys.h, Queries: sys.queries, Waiter: sys.runner, Files: sys.vault.files, Pages: pages,
-		Auth: httpapi.CredentialsAuth(sys.creds, log), Creds: sys.creds,
-		Ready: func(ctx context.Context) error { return ready(ctx, sys) },
-	})
-	srv := &http.Server{
-		Handler:           api.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	api := httpapi.New(httpapi.Deps{
+		Log: log, Commands: sys.h, Queries: sys.queries, Waiter: sys.runner, Files: sys.vault.files, Pages: pages,
+		Auth: httpapi.CredentialsAuth(sys.creds, log), Creds: sys.creds,
+		Keyring: sys.vault.ring, Store: sys.store, MaxUploadBytes: *maxUpload,
+		Status: sys.runner.Status, Poisoned: sys.runner.Poisoned,
+		MetricsPublic: *metrics == "public" || *metrics == "auto" && isLoopback(ln.Addr()),
+		Ready:         func(ctx context.Context) error { return ready(ctx, sys) },
+	})
 	log.Info("parcours serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("store", kind), slog.String("data", sc.Data))
 	fmt.Fprintf(stdout, "Parcours is running: open http://%s/\n", ln.Addr())
+	return serveHTTP(ctx, ln, api, log)
+}
+
+// Timeouts of every phase of a request: reading the headers, reading the
+// body, writing the answer, waiting on an idle connection, finishing the
+// requests in flight at shutdown. Long transfers (uploads, downloads, the
+// event feed) extend their own deadlines; handlers time out after 60 s.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 75 * time.Second
+	idleTimeout       = 120 * time.Second
+	shutdownTimeout   = 30 * time.Second
+)
+
+// serveHTTP serves api on ln until ctx ends, then shuts down gracefully:
+// the listener closes, event feeds end (their clients resume elsewhere
+// with Last-Event-ID), the requests in flight finish (each write they
+// acknowledge is durable in the store), and idle connections close.
+func serveHTTP(ctx context.Context, ln net.Listener, api *httpapi.Server, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           api.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(api.EndStreams)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -74,12 +105,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing requests in flight")
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// isLoopback reports whether addr is on the loopback interface.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // readyLag is how far behind the read models may be for /readyz to pass.
