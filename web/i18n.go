@@ -53,8 +53,26 @@ func (c catalog) T(l Lang, key string) string {
 	return m[0]
 }
 
-// words is the catalog of every page. Keys are grouped by page.
-var words = catalog{
+// words is the catalog of every page: the catalogs of each group of pages,
+// merged (a key defined twice is a bug, caught by TestCatalog).
+var words = mergeCatalogs(catalogs...)
+
+// catalogs lists every group's catalog; add one line per group.
+var catalogs = []catalog{coreWords}
+
+func mergeCatalogs(cs ...catalog) catalog {
+	out := catalog{}
+	for _, c := range cs {
+		for k, v := range c {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// coreWords are the words of the layout, the home page and the error
+// pages.
+var coreWords = catalog{
 	"app.name":        {"Parcours", "Parcours"},
 	"app.tagline":     {"Votre portfolio de compétences et de preuves", "Your portfolio of skills and evidence"},
 	"nav.skip":        {"Aller au contenu", "Skip to content"},
@@ -75,4 +93,13 @@ var words = catalog{
 	"home.intro":      {"Rassemblez vos expériences, vos compétences et leurs preuves, partagez-les avec votre conseiller, votre tuteur ou un recruteur, et préparez votre VAE.", "Gather your experiences, skills and their evidence, share them with your counsellor, your tutor or a recruiter, and prepare your VAE."},
 	"home.demo":       {"Voir la page publique de démonstration", "See the demo public page"},
 	"home.api":        {"Documentation de l'API (OpenAPI)", "API documentation (OpenAPI)"},
+}
+
+// Catalogs returns the catalogs of every group of pages (for tests).
+func Catalogs() []map[string][2]string {
+	out := make([]map[string][2]string, len(catalogs))
+	for i, c := range catalogs {
+		out[i] = c
+	}
+	return out
 }

@@ -63,3 +63,20 @@ func TestHomeInBothLanguages(t *testing.T) {
 		t.Fatalf("stylesheet: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
+
+// TestCatalog: every key is defined once across the groups' catalogs, in
+// both languages.
+func TestCatalog(t *testing.T) {
+	seen := map[string]int{}
+	for i, c := range web.Catalogs() {
+		for k, v := range c {
+			if j, dup := seen[k]; dup {
+				t.Errorf("key %q defined in catalogs %d and %d", k, j, i)
+			}
+			seen[k] = i
+			if v[0] == "" || v[1] == "" {
+				t.Errorf("key %q lacks a translation", k)
+			}
+		}
+	}
+}
