@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/parcours/parcours/commands"
+	"github.com/parcours/parcours/credentials"
 	"github.com/parcours/parcours/domain"
+	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/personaldata"
 	"github.com/parcours/parcours/projections"
 )
@@ -24,7 +27,13 @@ type Deps struct {
 	Commands *commands.Handler
 	Queries  *projections.Queries
 	Auth     Authenticator
-	Files    *personaldata.Files
+	Creds    *credentials.Service // accounts, sessions, API tokens
+	// Waiter, if set, lets a page shown after a write wait for the read
+	// models (read-your-writes), as the API does.
+	Waiter interface {
+		WaitFor(ctx context.Context, pos eventstore.Position, names ...string) error
+	}
+	Files *personaldata.Files
 	// DemoPage is the address of the demo's published page, linked from the
 	// home page when the service runs with --demo.
 	DemoPage string
