@@ -83,3 +83,11 @@ func (c *cache) purge() {
 	clear(c.entries)
 	c.order.Init()
 }
+
+// PersonErased forgets what the handler cached of a person erased by any
+// process (its cached states hold their personal data, opened): the read
+// models' runner calls it when a PersonErased event goes by.
+func (h *Handler) PersonErased(subject string) {
+	h.codec.Forget(subject)
+	h.cache.purge()
+}

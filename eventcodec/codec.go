@@ -206,3 +206,7 @@ type Metadata struct {
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	Request        string `json:"request,omitempty"`
 }
+
+// Forget drops the cached key of subject, so that an erasure made by
+// another process shows here at once.
+func (c *Codec) Forget(subject string) { c.ring.Forget(subject) }

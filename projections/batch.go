@@ -53,9 +53,10 @@ type Batch struct {
 type docKey struct{ ns, key string }
 
 type cached struct {
-	v      any
-	exists bool
-	dirty  bool
+	v       any
+	exists  bool
+	dirty   bool
+	deleted bool // deleted in this batch (until a Put)
 }
 
 func newBatch(ctx context.Context, tx *sql.Tx, d dialect, name string, gen int) *Batch {
@@ -118,6 +119,11 @@ func (b *Batch) Context() context.Context { return b.ctx }
 // existed. A missing document comes back as a new zero T.
 func Get[T any](b *Batch, ns, key string) (*T, bool, error) {
 	k := docKey{ns, key}
+	if c, ok := b.cache[k]; ok && c.deleted {
+		v := new(T) // deleted earlier in this batch: a new, empty document
+		b.cache[k] = &cached{v: v, dirty: true, deleted: true}
+		return v, false, nil
+	}
 	if c, ok := b.cache[k]; ok {
 		v, ok := c.v.(*T)
 		if !ok {
@@ -153,7 +159,7 @@ func (b *Batch) Put(ns, key string, v any) {
 
 // Delete removes the document ns/key.
 func (b *Batch) Delete(ns, key string) {
-	b.cache[docKey{ns, key}] = &cached{v: nil, exists: false, dirty: true}
+	b.cache[docKey{ns, key}] = &cached{v: nil, exists: false, dirty: true, deleted: true}
 }
 
 // Append adds an entry to the log ns/key.
@@ -175,7 +181,7 @@ func (b *Batch) flush() error {
 		if !c.dirty {
 			continue
 		}
-		if c.v == nil {
+		if c.deleted {
 			if err := b.exec(`DELETE FROM `+b.docs+` WHERE ns = $1 AND key = $2`, k.ns, k.key); err != nil {
 				return fmt.Errorf("delete %s/%s: %w", k.ns, k.key, err)
 			}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventcodec"
 	"github.com/parcours/parcours/eventstore"
 )
@@ -54,6 +55,10 @@ type RunnerOptions struct {
 	// PostgreSQL tries to take the leases it lacks and checks the session
 	// that holds the others (default 2s).
 	LeaseRetry time.Duration
+	// OnErased, if set, is called when a PersonErased event goes by (an
+	// erasure made by any process): the caller drops what it cached of
+	// the person. It may be called more than once for one erasure.
+	OnErased func(subject string)
 }
 
 var validName = regexp.MustCompile(`^[a-z][a-z_]{0,40}$`)
@@ -187,6 +192,12 @@ func (r *Runner) handle(p Projection, fence func(context.Context, *sql.Tx) error
 		d, err := r.codec.DecodeClear(e)
 		if err != nil {
 			return nil, err
+		}
+		if pe, ok := d.Event.(*domain.PersonErased); ok {
+			r.codec.Forget(pe.Subject)
+			if r.opts.OnErased != nil {
+				r.opts.OnErased(pe.Subject)
+			}
 		}
 		return nil, r.applyOne(m.Context(), p, d, fence)
 	}

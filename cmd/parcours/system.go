@@ -51,7 +51,7 @@ func openSystem(ctx context.Context, sc *storeConfig, migrate bool, log *slog.Lo
 		s.close()
 		return nil, fmt.Errorf("open credentials: %w", err)
 	}
-	if s.runner, err = projections.NewRunner(s.store, s.codec, s.rm, log, projections.All()...); err != nil {
+	if s.runner, err = projections.NewRunnerWithOptions(s.store, s.codec, s.rm, log, projections.RunnerOptions{OnErased: s.h.PersonErased}, projections.All()...); err != nil {
 		s.close()
 		return nil, err
 	}
