@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/ThreeDotsLabs/watermill v1.5.1
 	modernc.org/sqlite v1.62.0
+	golang.org/x/mod v0.42.0
 )
 
 require (

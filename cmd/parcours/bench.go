@@ -79,6 +79,8 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchCommand(ctx, args[1:], stdout, stderr)
 	case "rebuild":
 		return benchRebuild(ctx, args[1:], stdout, stderr)
+	case "audit": // the signed Merkle log (bench_audit.go)
+		return benchAudit(ctx, args[1:], stdout, stderr)
 	}
 	return usageError("bench: unknown sub-command %q (want append, command, rebuild)", args[0])
 }

@@ -6,6 +6,7 @@
 //	parcours verify    check the hash chain of a stream, or of every stream
 //	parcours bench     measure the store (append) and print JSON lines
 //	parcours rebuild   rebuild read models from the log, swap them in
+//	parcours audit     the signed Merkle log: public-key, watch, bundle
 //	parcours admin     create-structure, create-user, create-token, erase-person, export-person
 //
 // Every command reads its configuration from flags, then PARCOURS_*
@@ -43,6 +44,8 @@ Usage:
   parcours serve   [--addr 127.0.0.1:8080] [--data ./parcours-data] [--store URL]
   parcours migrate [--data DIR] [--store URL]
   parcours verify  [--data DIR] [--store URL] (--stream ID | --all)
+  parcours verify  BUNDLE.zip [--key PUBLIC-KEY]   check an auditor's evidence bundle offline
+  parcours audit public-key | watch --url URL [--key K] | bundle --portfolio P --dossier D [--out F]
   parcours bench append [--json] [--backend sqlite|postgres|kurrentdb] [--case NAME] ...
   parcours rebuild [NAME ...]       rebuild read models while the service serves the old ones
   parcours admin create-structure --name N --seats S [--id ID]
@@ -94,6 +97,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog
 		return admin(ctx, rest, stdout, stderr)
 	case "rebuild":
 		return rebuild(ctx, rest, stdout, stderr, log)
+	case "audit":
+		return audit(ctx, rest, stdout, stderr, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -22,6 +22,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	metrics := fs.String("metrics", env("PARCOURS_METRICS", "auto"), "who reads /metrics: public, operator, or auto (public on a loopback address, else operator) (env PARCOURS_METRICS)")
 	maxUpload := fs.Int64("max-upload", int64(envInt("PARCOURS_MAX_UPLOAD", httpapi.DefaultMaxUpload)), "largest evidence file in bytes (env PARCOURS_MAX_UPLOAD)")
 	sc := addStoreFlags(fs)
+	ac := addAuditFlags(fs) // the signed Merkle log (audit.go)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +49,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 			log.Error("projections stopped", slog.Any("err", err))
 		}
 	}()
+	alog, stopAudit, err := startAuditLog(ctx, sc, ac, sys.store, log) // follows the global log next to the runner (audit.go)
+	if err != nil {
+		return err
+	}
+	defer stopAudit()
 
 	pages, err := web.New(web.Deps{Log: log, Commands: sys.h, Queries: sys.queries, Files: sys.vault.files})
 	if err != nil {
@@ -64,6 +70,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		Status: sys.runner.Status, Poisoned: sys.runner.Poisoned,
 		MetricsPublic: *metrics == "public" || *metrics == "auto" && isLoopback(ln.Addr()),
 		Ready:         func(ctx context.Context) error { return ready(ctx, sys) },
+		Extra:         map[string]http.Handler{"/v1/audit": alog.Handler()}, // public read: GET public-key, checkpoint, inclusion, consistency
 	})
 	log.Info("parcours serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("store", kind), slog.String("data", sc.Data))
 	fmt.Fprintf(stdout, "Parcours is running: open http://%s/\n", ln.Addr())

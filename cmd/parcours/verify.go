@@ -11,6 +11,9 @@ import (
 )
 
 func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if bundle, rest, ok := bundleArg(args); ok { // audit: parcours verify BUNDLE.zip (verify_bundle.go)
+		return verifyBundle(bundle, rest, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	stream := fs.String("stream", "", "verify the hash chain of this stream")
