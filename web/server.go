@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/parcours/parcours/commands"
@@ -34,6 +35,7 @@ type Deps struct {
 		WaitFor(ctx context.Context, pos eventstore.Position, names ...string) error
 	}
 	Files *personaldata.Files
+	Now   func() time.Time // the clock (default time.Now); tests pass a fixed one
 	// DemoPage is the address of the demo's published page, linked from the
 	// home page when the service runs with --demo.
 	DemoPage string
