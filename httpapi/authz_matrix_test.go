@@ -156,6 +156,21 @@ var matrixRules = map[string]struct {
 	"submitDossier":        {owner, ""},
 	"recordJuryDecision":   {counsellor, `{"block":"BC01","decision":"validated","decided_on":"2026-03-02"}`},
 	"getPortfolio":         {readers, ""},
+	"getCV":                {ownerOrCons, ""},
+	"getTimeline":          {ownerOrCons, ""},
+	"getAuditTrail":        {portfolioRule(set("zoe", "cons", "admin"), false), ""},
+	"getDossier":           {portfolioRule(set("zoe", "cons", "auditor"), false), ""},
+	"getDashboard": {func(a string) outcome {
+		switch a {
+		case "":
+			return unauth
+		case "cons":
+			return allow
+		}
+		return hidden
+	}, ""},
+	"getStructureOverview": {structureRule(true), ""},
+	"getPublishedPage":     {anyone, ""},
 	"uploadFile":           {owner, "%PDF-1.4 matrix"},
 	"downloadFile":         {portfolioRule(set("zoe", "cons", "tutor", "tutorout", "auditor"), false), ""}, // an unknown file: 404 "no file"
 	"erasePerson":          {personRights, ""},
@@ -167,7 +182,7 @@ var matrixRules = map[string]struct {
 var pathValues = map[string]string{
 	"portfolioID": "p-zoe", "structureID": "s-ml", "personID": "p-luc", "counsellorID": "p-cons", "grantID": "g-exp",
 	"experienceID": "x-1", "taskID": "t-1", "competenceID": "c-1", "evidenceID": "ev-1", "goalID": "goal-1", "milestoneID": "m-1",
-	"documentID": "doc-1", "cvID": "cv-1", "pageID": "pg-1", "linkID": "l-1", "dossierID": "d-1",
+	"documentID": "doc-1", "cvID": "cv-1", "pageID": "pg-1", "linkID": "l-1", "dossierID": "d-1", "token": "no-such-token",
 	"fileID": "00000000000000000000000000000000000000000000000000000000000000ff",
 }
 
@@ -272,7 +287,7 @@ func (a *api) probe(t *testing.T, method, path, id, actor, body string, want out
 	if r.status >= 400 && strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
 		r.json(t, &p)
 	}
-	hiddenLike := r.status == 404 && (len(p.Errors) > 0 && (p.Errors[0].Field == "portfolio" || p.Errors[0].Field == "person") ||
+	hiddenLike := r.status == 404 && (len(p.Errors) > 0 && (p.Errors[0].Field == "portfolio" || p.Errors[0].Field == "person" || p.Errors[0].Field == "counsellor") ||
 		p.Detail == "no such item" || strings.HasPrefix(p.Detail, "no structure"))
 	var ok bool
 	switch want {

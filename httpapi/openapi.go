@@ -72,9 +72,17 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 
 // strictObjects marks every object schema as refusing unknown properties,
 // as the decoder does.
-func strictObjects(_ string, _ reflect.Type, _ reflect.StructTag, schema *openapi3.Schema) error {
+func strictObjects(_ string, t reflect.Type, _ reflect.StructTag, schema *openapi3.Schema) error {
 	if schema.Type != nil && schema.Type.Is("object") && len(schema.Properties) > 0 {
 		schema.AdditionalProperties = openapi3.AdditionalProperties{Has: new(bool)}
+	}
+	// A Go nil slice or map is encoded as null: say so (OpenAPI 3.1 type
+	// lists), rather than promise an array that may be null.
+	if t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 || t.Kind() == reflect.Map {
+		if schema.Type != nil && len(*schema.Type) == 1 {
+			types := openapi3.Types{(*schema.Type)[0], "null"}
+			schema.Type = &types
+		}
 	}
 	return nil
 }
