@@ -59,6 +59,7 @@ func (q *Queries) AuditTrail(ctx context.Context, portfolioID string, cursor int
 type Queries struct {
 	db    *DB
 	codec *eventcodec.Codec
+	views viewCounter
 }
 
 // NewQueries returns the read-model queries over db; codec opens the

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 )
 
 // A read model is a set of JSON documents, each named by a namespace and a
@@ -44,7 +45,12 @@ type Batch struct {
 	docs  string
 	log   string
 	cache map[docKey]*cached
-	stmts map[string]*sql.Stmt // SQLite: prepared once per batch, a rebuild runs thousands of statements
+	stmts map[string]*sql.Stmt // SQLite: the transaction's handles on the shared statements
+	// shared holds the statements prepared on the write connection, by
+	// query; writer is that connection's pool.
+	shared *sync.Map
+	writer *sql.DB
+	missed []string // queries to share once the transaction ends
 	// prepare is false on PostgreSQL, where pgx keeps prepared statements
 	// per connection: preparing per batch would only add round trips.
 	prepare bool
@@ -59,9 +65,9 @@ type cached struct {
 	deleted bool // deleted in this batch (until a Put)
 }
 
-func newBatch(ctx context.Context, tx *sql.Tx, d dialect, name string, gen int) *Batch {
+func newBatch(ctx context.Context, tx *sql.Tx, db *DB, name string, gen int) *Batch {
 	return &Batch{ctx: ctx, tx: tx, docs: docsTable(name, gen), log: logTable(name, gen), cache: map[docKey]*cached{},
-		stmts: map[string]*sql.Stmt{}, prepare: d == sqliteDialect}
+		stmts: map[string]*sql.Stmt{}, prepare: db.dialect == sqliteDialect, shared: &db.stmts, writer: db.writer}
 }
 
 // stmt returns the batch's prepared statement for query.
@@ -69,11 +75,22 @@ func (b *Batch) stmt(query string) (*sql.Stmt, error) {
 	if st, ok := b.stmts[query]; ok {
 		return st, nil
 	}
+	// Statements prepared once on the write connection are reused by every
+	// transaction (a live projection commits one event at a time: parsing
+	// its SQL each time would cost more than running it). One not yet
+	// shared is prepared in the transaction, and shared after it (the one
+	// write connection is busy until then).
+	if shared, ok := b.shared.Load(query); ok {
+		st := b.tx.StmtContext(b.ctx, shared.(*sql.Stmt))
+		b.stmts[query] = st
+		return st, nil
+	}
 	st, err := b.tx.PrepareContext(b.ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("prepare %q: %w", query, err)
 	}
 	b.stmts[query] = st
+	b.missed = append(b.missed, query)
 	return st, nil
 }
 
@@ -109,6 +126,22 @@ func (b *Batch) close() {
 	for _, st := range b.stmts {
 		st.Close()
 	}
+}
+
+// share prepares, on the now free write connection, the statements the
+// batch had to prepare in its transaction.
+func (b *Batch) share(ctx context.Context) {
+	for _, q := range b.missed {
+		if _, ok := b.shared.Load(q); ok {
+			continue
+		}
+		if st, err := b.writer.PrepareContext(ctx, q); err == nil {
+			if _, loaded := b.shared.LoadOrStore(q, st); loaded {
+				st.Close()
+			}
+		}
+	}
+	b.missed = nil
 }
 
 // Context returns the batch's context.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,6 +28,7 @@ type DB struct {
 	reader  *sql.DB
 	pg      *pgx.ConnConfig // PostgreSQL: for the sessions that hold advisory locks
 	schema  string          // PostgreSQL: the schema the tables live in
+	stmts   sync.Map        // SQLite: statements prepared on the writer, by query
 }
 
 func dbDSN(path string, write bool) string {

@@ -71,7 +71,7 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 			return page.err
 		}
 		if err := inTx(ctx, db, func(tx *sql.Tx) error {
-			return applyDecoded(ctx, tx, db.dialect, projections, gens, page.events)
+			return applyDecoded(ctx, tx, db, projections, gens, page.events)
 		}); err != nil {
 			return err
 		}
@@ -127,7 +127,7 @@ func readPages(ctx context.Context, store eventstore.Store, codec *eventcodec.Co
 
 // applyDecoded applies decoded events to every projection's new
 // generation, in tx.
-func applyDecoded(ctx context.Context, tx *sql.Tx, d dialect, projections []Projection, gens []int, events []eventcodec.Decoded) error {
+func applyDecoded(ctx context.Context, tx *sql.Tx, d *DB, projections []Projection, gens []int, events []eventcodec.Decoded) error {
 	batches := make([]*Batch, len(projections))
 	for i, p := range projections {
 		batches[i] = newBatch(ctx, tx, d, p.Name(), gens[i])
@@ -149,7 +149,7 @@ func applyDecoded(ctx context.Context, tx *sql.Tx, d dialect, projections []Proj
 
 // applyPage applies up to limit events after from to every projection's
 // new generation, in tx.
-func applyPage(ctx context.Context, tx *sql.Tx, d dialect, store eventstore.Store, codec *eventcodec.Codec, projections []Projection, gens []int, from eventstore.Position, limit int) (eventstore.Position, int, error) {
+func applyPage(ctx context.Context, tx *sql.Tx, d *DB, store eventstore.Store, codec *eventcodec.Codec, projections []Projection, gens []int, from eventstore.Position, limit int) (eventstore.Position, int, error) {
 	events, err := store.ReadAll(ctx, from, limit)
 	if err != nil {
 		return from, 0, fmt.Errorf("rebuild: %w", err)
@@ -198,7 +198,7 @@ func swap(ctx context.Context, store eventstore.Store, codec *eventcodec.Codec, 
 			states[i] = st
 		}
 		for {
-			next, n, err := applyPage(ctx, tx, db.dialect, store, codec, projections, gens, pos, rebuildPage)
+			next, n, err := applyPage(ctx, tx, db, store, codec, projections, gens, pos, rebuildPage)
 			if err != nil {
 				return err
 			}

@@ -140,6 +140,7 @@ func (q *Queries) RecruiterPage(ctx context.Context, token string, now time.Time
 	if v.Views, err = r.views(hash); err != nil {
 		return PublishedPage{}, err
 	}
+	v.Views += q.pendingViews(hash)
 	return v, nil
 }
 

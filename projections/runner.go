@@ -221,7 +221,7 @@ func (r *Runner) applyOne(ctx context.Context, p Projection, d eventcodec.Decode
 	if !st.Position.Less(d.Stored.Position) {
 		return nil // applied already (a redelivery, a rebuild went past it, or another process did)
 	}
-	b := newBatch(ctx, tx, r.db.dialect, p.Name(), st.Generation)
+	b := newBatch(ctx, tx, r.db, p.Name(), st.Generation)
 	if err := p.Apply(b, d); err != nil {
 		return fmt.Errorf("%s: apply %s@%d (%s): %w", p.Name(), d.Stored.Stream, d.Stored.Revision, d.Stored.Type, err)
 	}
@@ -235,6 +235,7 @@ func (r *Runner) applyOne(ctx context.Context, p Projection, d eventcodec.Decode
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit %s: %w", p.Name(), err)
 	}
+	b.share(ctx)
 	r.signal.Notify()
 	return nil
 }
