@@ -25,7 +25,7 @@
 //
 // # Group commit
 //
-// Streams are spread by hash over Options.Writers dispatchers (2 by
+// Streams are spread by hash over Options.Writers dispatchers (1 by
 // default); a dispatcher has at most one batch in flight, so two batches of
 // one process never race for a stream. A batch takes every append waiting
 // for its dispatcher, checks each expectation in Go against the stream's
