@@ -29,6 +29,33 @@ type DB struct {
 	pg      *pgx.ConnConfig // PostgreSQL: for the sessions that hold advisory locks
 	schema  string          // PostgreSQL: the schema the tables live in
 	stmts   sync.Map        // SQLite: statements prepared on the writer, by query
+	reads   sync.Map        // SQLite: statements prepared on the reader pool, by query
+}
+
+// readStmt returns the reader pool's prepared statement for query (SQLite
+// only; nil otherwise, or if it cannot be prepared: the caller then runs
+// the query plainly).
+func (d *DB) readStmt(ctx context.Context, query string) *sql.Stmt {
+	if d.dialect != sqliteDialect {
+		return nil
+	}
+	if st, ok := d.reads.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	// The caller holds a reader connection in its transaction: if every
+	// other one is busy, give up quickly and run the query plainly rather
+	// than wait (transactions all preparing at once would wait forever).
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 50*time.Millisecond)
+	defer cancel()
+	st, err := d.reader.PrepareContext(pctx, query)
+	if err != nil {
+		return nil
+	}
+	if prev, loaded := d.reads.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	return st
 }
 
 func dbDSN(path string, write bool) string {

@@ -93,7 +93,7 @@ func (q *Queries) pendingViews(tokenHash string) int64 {
 // tokenHash.
 func (r *reading) views(tokenHash string) (int64, error) {
 	var n int64
-	err := r.tx.QueryRowContext(r.ctx, `SELECT views FROM page_views WHERE token_hash = $1`, tokenHash).Scan(&n)
+	err := r.QueryRowContext(r.ctx, `SELECT views FROM page_views WHERE token_hash = $1`, tokenHash).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -20,6 +20,7 @@ type reading struct {
 	ctx   context.Context
 	codec *eventcodec.Codec
 	tx    *sql.Tx
+	db    *DB
 	docs  string // the read model's documents
 	log   string // the read model's log
 	items string // the items read model's documents
@@ -31,12 +32,12 @@ func (q *Queries) begin(ctx context.Context, name string) (*reading, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: begin transaction: %w", name, err)
 	}
-	r := &reading{ctx: ctx, codec: q.codec, tx: tx}
+	r := &reading{ctx: ctx, codec: q.codec, tx: tx, db: q.db}
 	for _, m := range []struct {
 		name       string
 		docs, logs *string
 	}{{name, &r.docs, &r.log}, {itemsModel, &r.items, new(string)}} {
-		st, ok, err := loadState(ctx, tx, m.name)
+		st, ok, err := loadState(ctx, r, m.name)
 		if err == nil && !ok {
 			err = fmt.Errorf("read model %s is not built yet", m.name)
 		}
@@ -50,6 +51,24 @@ func (q *Queries) begin(ctx context.Context, name string) (*reading, error) {
 }
 
 func (r *reading) close() { r.tx.Rollback() }
+
+// QueryRowContext runs a query of the reading through a statement prepared
+// once per reader connection (SQLite parses SQL slowly; a page reads many
+// documents). PostgreSQL caches statements by itself.
+func (r *reading) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := r.db.readStmt(ctx, query); st != nil {
+		return r.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return r.tx.QueryRowContext(ctx, query, args...)
+}
+
+// QueryContext is QueryRowContext for several rows.
+func (r *reading) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := r.db.readStmt(ctx, query); st != nil {
+		return r.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return r.tx.QueryContext(ctx, query, args...)
+}
 
 // table returns the documents table of namespace ns: the items read
 // model's for items and people, the read model's own otherwise.
@@ -65,7 +84,7 @@ func (r *reading) table(ns string) string {
 func load[T any](r *reading, ns, key string) (*T, bool, error) {
 	v := new(T)
 	var raw []byte
-	err := r.tx.QueryRowContext(r.ctx, `SELECT doc FROM `+r.table(ns)+` WHERE ns = $1 AND key = $2`, ns, key).Scan(&raw)
+	err := r.QueryRowContext(r.ctx, `SELECT doc FROM `+r.table(ns)+` WHERE ns = $1 AND key = $2`, ns, key).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, false, nil
 	}
@@ -85,7 +104,7 @@ func load[T any](r *reading, ns, key string) (*T, bool, error) {
 func (r *reading) scan(ns, prefix string, fn func(key string, raw []byte) error) error {
 	end := []byte(prefix)
 	end[len(end)-1]++
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT key, doc FROM `+r.table(ns)+` WHERE ns = $1 AND key >= $2 AND key < $3 ORDER BY key`,
+	rows, err := r.QueryContext(r.ctx, `SELECT key, doc FROM `+r.table(ns)+` WHERE ns = $1 AND key >= $2 AND key < $3 ORDER BY key`,
 		ns, prefix, string(end))
 	if err != nil {
 		return fmt.Errorf("list %s/%s…: %w", ns, prefix, err)
@@ -116,7 +135,7 @@ func (r *reading) scan(ns, prefix string, fn func(key string, raw []byte) error)
 // after, oldest first, up to limit; it returns the last sequence number
 // seen (the next cursor). The rows are all read before fn is called.
 func (r *reading) entries(ns, key string, after int64, limit int, fn func(seq int64, raw []byte) error) (int64, error) {
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT seq, doc FROM `+r.log+` WHERE ns = $1 AND key = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+	rows, err := r.QueryContext(r.ctx, `SELECT seq, doc FROM `+r.log+` WHERE ns = $1 AND key = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
 		ns, key, after, limit)
 	if err != nil {
 		return after, fmt.Errorf("read log %s/%s: %w", ns, key, err)

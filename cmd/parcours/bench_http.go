@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -34,6 +35,7 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dur := fs.Duration("duration", 5*time.Second, "time measured per phase")
 	rate := fs.Int("rate", 500, "command POSTs per second in the latency case")
 	clients := fs.Int("clients", 8, "concurrent clients in the read case")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the read phase to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,7 +68,16 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer f.Close()
+	}
 	read, err := closedLoop(ctx, base+"/v1/pages/"+pageToken, *clients, *dur)
+	pprof.StopCPUProfile()
 	if err != nil {
 		return err
 	}
