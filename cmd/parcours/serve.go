@@ -21,10 +21,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	addr := fs.String("addr", env("PARCOURS_ADDR", "127.0.0.1:8080"), "listen address (env PARCOURS_ADDR)")
 	metrics := fs.String("metrics", env("PARCOURS_METRICS", "auto"), "who reads /metrics: public, operator, or auto (public on a loopback address, else operator) (env PARCOURS_METRICS)")
 	maxUpload := fs.Int64("max-upload", int64(envInt("PARCOURS_MAX_UPLOAD", httpapi.DefaultMaxUpload)), "largest evidence file in bytes (env PARCOURS_MAX_UPLOAD)")
+	demoMode := fs.Bool("demo", false, "start with demo data (people in every role, a rich portfolio) in a data directory of its own, "+demoDataDir+" unless --data is given (demo.go)")
 	sc := addStoreFlags(fs)
 	ac := addAuditFlags(fs) // the signed Merkle log (audit.go)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *demoMode {
+		if err := demoConfig(fs, sc); err != nil {
+			return err
+		}
 	}
 	kind, err := sc.kind()
 	if err != nil {
@@ -54,8 +60,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		return err
 	}
 	defer stopAudit()
+	var shown shownDemo
+	if *demoMode {
+		if shown, err = startDemo(ctx, sys, sc.Data); err != nil {
+			return err
+		}
+	}
 
-	pages, err := web.New(web.Deps{Log: log, Commands: sys.h, Queries: sys.queries, Files: sys.vault.files})
+	pages, err := web.New(web.Deps{Log: log, Commands: sys.h, Queries: sys.queries, Files: sys.vault.files,
+		Auth: sys.creds, Creds: sys.creds, Waiter: sys.runner, DemoPage: shown.PagePath})
 	if err != nil {
 		return fmt.Errorf("pages: %w", err)
 	}
@@ -74,6 +87,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	})
 	log.Info("parcours serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("store", kind), slog.String("data", sc.Data))
 	fmt.Fprintf(stdout, "Parcours is running: open http://%s/\n", ln.Addr())
+	shown.print(stdout, "http://"+ln.Addr().String())
 	return serveHTTP(ctx, ln, api, log)
 }
 
