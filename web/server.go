@@ -39,6 +39,10 @@ type Deps struct {
 	// DemoPage is the address of the demo's published page, linked from the
 	// home page when the service runs with --demo.
 	DemoPage string
+
+	Keyring        *personaldata.Keyring // with Store and Files: download and erase one's own data
+	Store          eventstore.Store
+	MaxUploadBytes int64 // largest evidence file (default 50 MiB, as the API)
 }
 
 // Server serves the pages.
@@ -76,7 +80,7 @@ func New(deps Deps) (*Server, error) {
 // pageGroups lists the route groups of the pages; each group registers its
 // routes (one line each to add).
 func (s *Server) pageGroups() []func(chi.Router) {
-	return []func(chi.Router){}
+	return []func(chi.Router){s.recruiterPages, s.sessionPages, s.beneficiaryPages}
 }
 
 // ServeHTTP implements http.Handler.
