@@ -68,7 +68,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	}
 
 	pages, err := web.New(web.Deps{Log: log, Commands: sys.h, Queries: sys.queries, Files: sys.vault.files,
-		Auth: sys.creds, Creds: sys.creds, Waiter: sys.runner, DemoPage: shown.PagePath})
+		Auth: sys.creds, Creds: sys.creds, Waiter: sys.runner, DemoPage: shown.PagePath,
+		Keyring: sys.vault.ring, Store: sys.store, MaxUploadBytes: *maxUpload})
 	if err != nil {
 		return fmt.Errorf("pages: %w", err)
 	}
