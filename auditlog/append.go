@@ -52,7 +52,7 @@ func (l *Log) add(ctx context.Context, events []eventstore.Event) error {
 			blob = append(blob, h[:]...)
 		}
 		pending[st.Size] = blob
-		if _, err := ins.leaf.ExecContext(ctx, st.Size, e.ID[:], e.Hash[:], int64(e.Position.Hi), int64(e.Position.Lo), blob); err != nil {
+		if err := ins.leaf(ctx, st.Size, e.ID[:], e.Hash[:], int64(e.Position.Hi), int64(e.Position.Lo), blob); err != nil {
 			return fmt.Errorf("audit log: store leaf %d (%s): %w", st.Size, e.ID, err)
 		}
 		if portfolio, dossier, ok := submission(e); ok {
@@ -65,6 +65,9 @@ func (l *Log) add(ctx context.Context, events []eventstore.Event) error {
 	if st.Size == before {
 		return nil
 	}
+	if err := ins.flush(ctx); err != nil {
+		return fmt.Errorf("audit log: store leaves: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE tree SET size = ?, pos_hi = ?, pos_lo = ? WHERE id = 1`,
 		st.Size, int64(st.Position.Hi), int64(st.Position.Lo)); err != nil {
 		return fmt.Errorf("audit log: save tree state: %w", err)
@@ -76,28 +79,63 @@ func (l *Log) add(ctx context.Context, events []eventstore.Event) error {
 	return nil
 }
 
-type inserts struct{ leaf, anchor *sql.Stmt }
+// leavesPerInsert is how many leaves one INSERT statement writes: one
+// statement per row costs the follower (and so the appenders it shares
+// the machine with) far more than the rows themselves.
+const leavesPerInsert = 64
+
+// inserts writes a transaction's leaves, leavesPerInsert rows at a time,
+// and its anchors.
+type inserts struct {
+	tx     *sql.Tx
+	many   *sql.Stmt
+	anchor *sql.Stmt
+	rows   []any // the parameters of leaves not yet written
+}
+
+const leafColumns = 6
+
+func leafInsert(n int) string {
+	return `INSERT INTO leaves (idx, event_id, event_hash, pos_hi, pos_lo, hashes) VALUES (?, ?, ?, ?, ?, ?)` +
+		strings.Repeat(`, (?, ?, ?, ?, ?, ?)`, n-1)
+}
 
 func prepareInserts(ctx context.Context, tx *sql.Tx) (*inserts, error) {
-	var ins inserts
+	ins := &inserts{tx: tx}
 	var err error
-	for _, p := range []struct {
-		st **sql.Stmt
-		q  string
-	}{
-		{&ins.leaf, `INSERT INTO leaves (idx, event_id, event_hash, pos_hi, pos_lo, hashes) VALUES (?, ?, ?, ?, ?, ?)`},
-		{&ins.anchor, `INSERT INTO anchors (portfolio, dossier, event_id, leaf) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`},
-	} {
-		if *p.st, err = tx.PrepareContext(ctx, p.q); err != nil {
-			ins.close()
-			return nil, fmt.Errorf("audit log: prepare: %w", err)
-		}
+	if ins.many, err = tx.PrepareContext(ctx, leafInsert(leavesPerInsert)); err == nil {
+		ins.anchor, err = tx.PrepareContext(ctx, `INSERT INTO anchors (portfolio, dossier, event_id, leaf) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 	}
-	return &ins, nil
+	if err != nil {
+		ins.close()
+		return nil, fmt.Errorf("audit log: prepare: %w", err)
+	}
+	return ins, nil
+}
+
+// leaf queues one leaf, writing a full statement's worth when there is one.
+func (ins *inserts) leaf(ctx context.Context, values ...any) error {
+	ins.rows = append(ins.rows, values...)
+	if len(ins.rows) < leavesPerInsert*leafColumns {
+		return nil
+	}
+	_, err := ins.many.ExecContext(ctx, ins.rows...)
+	ins.rows = ins.rows[:0]
+	return err
+}
+
+// flush writes the queued leaves.
+func (ins *inserts) flush(ctx context.Context) error {
+	if len(ins.rows) == 0 {
+		return nil
+	}
+	_, err := ins.tx.ExecContext(ctx, leafInsert(len(ins.rows)/leafColumns), ins.rows...)
+	ins.rows = ins.rows[:0]
+	return err
 }
 
 func (ins *inserts) close() {
-	for _, st := range []*sql.Stmt{ins.leaf, ins.anchor} {
+	for _, st := range []*sql.Stmt{ins.many, ins.anchor} {
 		if st != nil {
 			st.Close()
 		}

@@ -144,11 +144,14 @@ func (l *Log) Consistency(ctx context.Context, old, new int64) ([]tlog.Hash, err
 // checking it is within the tree.
 func (l *Log) resolveSize(ctx context.Context, size int64) (int64, error) {
 	if size == 0 {
-		c, _, err := l.Latest(ctx)
-		if err != nil {
-			return 0, err
+		var latest sql.NullInt64
+		if err := l.r.QueryRowContext(ctx, `SELECT max(size) FROM checkpoints`).Scan(&latest); err != nil {
+			return 0, fmt.Errorf("read latest checkpoint: %w", err)
 		}
-		return c.Size, nil
+		if !latest.Valid {
+			return 0, fmt.Errorf("checkpoint: %w", ErrNotFound)
+		}
+		return latest.Int64, nil
 	}
 	st, err := l.Tree(ctx)
 	if err != nil {

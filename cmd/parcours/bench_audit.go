@@ -30,7 +30,7 @@ func benchAudit(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	asJSON := fs.Bool("json", false, "print one JSON object per result")
 	only := fs.String("case", "", "run only append, proof or bundle (default all)")
 	dur := fs.Duration("duration", 2*time.Second, "time measured per append phase")
-	blocks := fs.Int("blocks", 4, "ABBA blocks of append phases per writer count (A without the follower, B with it)")
+	blocks := fs.Int("blocks", 6, "ABBA blocks of append phases per writer count (A without the follower, B with it)")
 	writers := fs.String("writers", "1,16", "writer counts for the append case")
 	leaves := fs.String("leaves", "10000,1000000", "tree sizes for the proof case")
 	files := fs.Int("files", 200, "evidence files in the bundle case")
