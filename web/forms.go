@@ -27,7 +27,8 @@ type formField struct {
 	Value        string
 	Options      []formOption // select, radio, checkboxes
 	Required     bool
-	Max          int // maxlength of text; 0 for none
+	Either       bool // required or not depending on another choice: not marked optional
+	Max          int  // maxlength of text; 0 for none
 	Autocomplete string
 	Accept       string // a file field's media types
 	Error        string

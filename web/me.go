@@ -97,6 +97,9 @@ type formPage struct {
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request, status int, titleKey string, f *form, fp formPage) {
 	p := s.page(r, titleKey)
 	p.Noindex = true
+	if fp.Nav == nil && p.Me != nil && p.Me.Role == string(domain.RoleBeneficiary) {
+		fp.meBase = s.base(r, "")
+	}
 	fp.Form = f
 	p.Data = fp
 	render(w, r, s.log, s.tpl, status, "form.html", p)

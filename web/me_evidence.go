@@ -24,10 +24,10 @@ func evidenceForm(l Lang, targets []formOption, maxBytes int64) *form {
 		{Name: "target", Label: words.T(l, "me.f.target"), Type: "select", Required: true, Options: targets},
 		{Name: "title", Label: words.T(l, "me.f.evtitle"), Hint: words.T(l, "me.h.evtitle"), Type: "text", Required: true, Max: 200},
 		{Name: "kind", Label: words.T(l, "me.f.evkind"), Type: "radio", Options: kinds},
-		{Name: "file", Label: words.T(l, "me.f.file"), Type: "file", Accept: acceptFiles,
+		{Name: "file", Label: words.T(l, "me.f.file"), Type: "file", Accept: acceptFiles, Either: true,
 			Hint: strings.ReplaceAll(words.T(l, "me.h.file"), "{n}", strconv.FormatInt(maxBytes>>20, 10))},
-		{Name: "text", Label: words.T(l, "me.f.evtext"), Hint: words.T(l, "me.h.evtext"), Type: "textarea", Max: 20000},
-		{Name: "url", Label: words.T(l, "me.f.url"), Hint: words.T(l, "me.h.url"), Type: "url", Max: 2000},
+		{Name: "text", Label: words.T(l, "me.f.evtext"), Hint: words.T(l, "me.h.evtext"), Type: "textarea", Max: 20000, Either: true},
+		{Name: "url", Label: words.T(l, "me.f.url"), Hint: words.T(l, "me.h.url"), Type: "url", Max: 2000, Either: true},
 	}}
 	f.field("kind").choose("file")
 	return f

@@ -37,7 +37,7 @@ var reasons = []struct {
 	{regexp.MustCompile(`^must be a ROME code \(K1201\)$`), "Indiquez un code ROME (par exemple K1201).", "Enter a ROME code (for instance K1201)."},
 	{regexp.MustCompile(`^must be an ESCO skill URI`), "Indiquez l'adresse d'une compétence ESCO (http://data.europa.eu/esco/skill/…).", "Enter an ESCO skill URI (http://data.europa.eu/esco/skill/…)."},
 	{regexp.MustCompile(`^must be 1 to 32 letters, digits`), "Indiquez un code fait de lettres, de chiffres, de points ou de tirets.", "Enter a code made of letters, digits, dots or dashes."},
-	{regexp.MustCompile(`^must be (professional|text|formal|training)\b.* or \w+$`), "Choisissez une des possibilités proposées.", "Choose one of the options offered."},
+	{regexp.MustCompile(`^must be \w+(, \w+)* or \w+$`), "Choisissez une des possibilités proposées.", "Choose one of the options offered."},
 	{regexp.MustCompile(`^is required for evidence of kind file$`), "Choisissez un fichier.", "Choose a file."},
 	{regexp.MustCompile(`^must be empty for evidence of kind`), "Laissez ce champ vide pour ce type de preuve.", "Leave this field empty for this kind of evidence."},
 	{regexp.MustCompile(`^must be 1 to 4$`), "Choisissez un niveau de 1 à 4.", "Choose a level from 1 to 4."},

@@ -64,7 +64,7 @@ var meWords = catalog{
 	"me.h.evtitle":        {"Par exemple : Photo de ma vitrine de Noël.", "For instance: Photo of my Christmas shop window."},
 	"me.f.evkind":         {"Forme de la preuve", "Form of the evidence"},
 	"me.f.file":           {"Fichier ou photo", "File or photo"},
-	"me.h.file":           {"Photo, PDF, texte, vidéo MP4 ou son MP3 ; {n} Mo au plus.", "Photo, PDF, text, MP4 video or MP3 sound; {n} MB at most."},
+	"me.h.file":           {"Si vous avez choisi « Fichier ou photo » : une photo, un PDF, un texte, une vidéo MP4 ou un son MP3 ; {n} Mo au plus.", "If you chose “File or photo”: a photo, a PDF, a text, an MP4 video or an MP3 sound; {n} MB at most."},
 	"me.f.evtext":         {"Texte", "Text"},
 	"me.h.evtext":         {"Si vous avez choisi « Texte ».", "If you chose “Text”."},
 	"me.f.url":            {"Adresse web", "Web address"},
