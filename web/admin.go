@@ -59,15 +59,15 @@ func (s *Server) adminShow(w http.ResponseWriter, r *http.Request, a domain.Acto
 		err = &domain.Error{Kind: domain.KindNotFound, Field: "structure", Reason: "no structure " + a.Tenant}
 	}
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	members, _, err := s.deps.Queries.StructureMembers(ctx, a.Tenant)
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	pg := adminPage{Overview: ov, Members: members, Form: f, Idem: newIdem(), Tomorrow: string(domain.DateOf(s.staffNow().AddDate(0, 0, 1))), Done: doneText(r)}
+	pg := adminPage{Overview: ov, Members: members, Form: f, Idem: newIdem(), Tomorrow: string(domain.DateOf(s.clock().UTC().AddDate(0, 0, 1))), Done: doneText(r)}
 	var beneficiaries []string
 	names := map[string]string{}
 	for _, m := range members {
@@ -89,7 +89,7 @@ func (s *Server) adminShow(w http.ResponseWriter, r *http.Request, a domain.Acto
 	}
 	dossiers, err := s.deps.Queries.DossiersOf(ctx, beneficiaries)
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	for _, pid := range beneficiaries {
@@ -104,7 +104,6 @@ func (s *Server) adminShow(w http.ResponseWriter, r *http.Request, a domain.Acto
 	p := s.page(r, "adm.title")
 	p.Path = "/admin"
 	p.Data = pg
-	w.Header().Set("Cache-Control", "private, no-store")
 	render(w, r, s.log, s.tpl, status, "admin.html", p)
 }
 

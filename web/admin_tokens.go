@@ -49,12 +49,12 @@ func (s *Server) tokensShow(w http.ResponseWriter, r *http.Request, a domain.Act
 	}
 	list, err := s.deps.Creds.Tokens(ctx, a, a.Tenant)
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	members, _, err := s.deps.Queries.StructureMembers(ctx, a.Tenant)
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	pg.Tokens, pg.Names = list, map[string]string{}
@@ -121,7 +121,7 @@ func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) {
 	}
 	id := chi.URLParam(r, "tokenID")
 	if err := s.deps.Creds.RevokeToken(r.Context(), a, a.Tenant, id); err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.log.InfoContext(r.Context(), "api token revoked", slog.String("token", id), slog.String("by", a.PersonID))

@@ -74,10 +74,10 @@ func (s *Server) counsellorDashboard(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	l, now, q := language(r), s.staffNow(), r.URL.Query()
+	l, now, q := language(r), s.clock().UTC(), r.URL.Query()
 	d, err := s.deps.Queries.Dashboard(r.Context(), a.PersonID, now, 0)
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	pg := dashboardPage{Total: len(d.Caseload), Sort: q.Get("sort"), Dir: q.Get("dir"), Inactive: q.Get("inactive") == "1",
@@ -94,7 +94,7 @@ func (s *Server) counsellorDashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		counts, err := s.activity(r.Context(), c.PortfolioID, now)
 		if err != nil {
-			s.failed(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		pg.Rows = append(pg.Rows, caseRow{CaseView: c, Chart: drawActivity(l, c.PortfolioID, counts, now)})
@@ -120,7 +120,6 @@ func (s *Server) counsellorDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(r, "cns.dashboard.title")
 	p.Data = pg
-	w.Header().Set("Cache-Control", "private, no-store")
 	render(w, r, s.log, s.tpl, http.StatusOK, "counsellor.html", p)
 }
 

@@ -54,7 +54,7 @@ func (s *Server) counsellorCaseShow(w http.ResponseWriter, r *http.Request, a do
 		err = s.nameStaffPortfolio(ctx, pg.Portfolio, pid)
 	}
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	pg.Name = pg.Portfolio.Name(pid)
@@ -62,7 +62,7 @@ func (s *Server) counsellorCaseShow(w http.ResponseWriter, r *http.Request, a do
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	entries, next, err := s.deps.Queries.Timeline(ctx, pid, string(l), max(after, 0), timelinePage)
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	pg.Timeline = entries
@@ -73,7 +73,6 @@ func (s *Server) counsellorCaseShow(w http.ResponseWriter, r *http.Request, a do
 	p.Path = "/counsellor/beneficiaries/" + pid // after a form too: the language switch leads to the page
 	p.Title = pg.Name + " — " + p.Title
 	p.Data = pg
-	w.Header().Set("Cache-Control", "private, no-store")
 	render(w, r, s.log, s.tpl, status, "counsellor_case.html", p)
 }
 

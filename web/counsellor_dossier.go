@@ -48,7 +48,7 @@ func (s *Server) counsellorDossierShow(w http.ResponseWriter, r *http.Request, a
 		return nil
 	})
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v, found, err := s.deps.Queries.Dossier(ctx, pid, did)
@@ -56,11 +56,11 @@ func (s *Server) counsellorDossierShow(w http.ResponseWriter, r *http.Request, a
 		err = &domain.Error{Kind: domain.KindNotFound, Field: "dossier", Reason: "no dossier " + did}
 	}
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	pg := dossierPage{DossierView: v, Base: "/counsellor/beneficiaries/" + pid + "/dossiers/" + did, CaseLink: "/counsellor/beneficiaries/" + pid,
-		Form: f, Idem: newIdem(), Today: string(domain.DateOf(s.staffNow())), Done: doneText(r),
+		Form: f, Idem: newIdem(), Today: string(domain.DateOf(s.clock().UTC())), Done: doneText(r),
 		RecordAdmissibility: v.State == domain.DossierAdmissibilityRequested, RecordJury: v.State == domain.DossierSubmitted}
 	for _, d := range []domain.BlockDecision{domain.BlockValidated, domain.BlockPartly, domain.BlockNotValidated} {
 		pg.Decisions = append(pg.Decisions, staffChoice{Value: string(d), Label: words.T(l, "staff.decision."+string(d))})
@@ -69,7 +69,6 @@ func (s *Server) counsellorDossierShow(w http.ResponseWriter, r *http.Request, a
 	p.Path = pg.Base
 	p.Title = v.Title + " — " + p.Title
 	p.Data = pg
-	w.Header().Set("Cache-Control", "private, no-store")
 	render(w, r, s.log, s.tpl, status, "counsellor_dossier.html", p)
 }
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/parcours/parcours/commands"
-	"github.com/parcours/parcours/credentials"
 	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventstore"
 )
@@ -27,26 +26,17 @@ import (
 // done and waits for the read models to show it.
 
 // staffActor returns the logged-in person if they act in role. Otherwise
-// it answers (to the login page, or a refusal) and returns false.
+// it answers (to the login page, or a refusal) and returns false. A write
+// must come from this site, whoever sends it.
 func (s *Server) staffActor(w http.ResponseWriter, r *http.Request, role domain.Role) (domain.Actor, bool) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		if err := s.staffCheckOrigin(r); err != nil {
-			s.log.WarnContext(r.Context(), "cross-site form refused", slog.String("path", r.URL.Path), slog.Any("err", err))
-			s.errorPage(w, r, http.StatusForbidden, words.T(language(r), "error.forbidden"), words.T(language(r), "staff.crosssite"))
-			return domain.Actor{}, false
-		}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.sameOrigin(r) {
+		s.log.WarnContext(r.Context(), "cross-site form refused", slog.String("path", r.URL.Path))
+		s.refuseCrossSite(w, r)
+		return domain.Actor{}, false
 	}
-	var a domain.Actor
-	ok := false
-	var err error
-	if s.deps.Auth != nil {
-		a, ok, err = s.deps.Auth.Authenticate(r)
-	}
+	a, ok := s.who(r)
 	switch {
-	case errors.Is(err, credentials.ErrCrossSite):
-		s.errorPage(w, r, http.StatusForbidden, words.T(language(r), "error.forbidden"), words.T(language(r), "staff.crosssite"))
-		return a, false
-	case err != nil || !ok:
+	case !ok:
 		to := "/login" // after a form, back to the home of whoever logs in
 		if r.Method == http.MethodGet {
 			to += "?next=" + url.QueryEscape(r.URL.RequestURI())
@@ -57,26 +47,8 @@ func (s *Server) staffActor(w http.ResponseWriter, r *http.Request, role domain.
 		s.errorPage(w, r, http.StatusForbidden, words.T(language(r), "error.forbidden"), words.T(language(r), "staff.role."+string(role)))
 		return a, false
 	}
+	w.Header().Set("Cache-Control", "private, no-store") // the pages of one person
 	return a, true
-}
-
-// staffCheckOrigin refuses an unsafe request a browser sent from another site:
-// the credentials service's check where it is wired (it also asks for a
-// same-host Referer when a browser sends no fetch metadata), else the
-// standard library's.
-func (s *Server) staffCheckOrigin(r *http.Request) error {
-	if s.deps.Creds != nil {
-		return s.deps.Creds.CheckOrigin(r)
-	}
-	return http.NewCrossOriginProtection().Check(r)
-}
-
-// staffNow is the pages' clock.
-func (s *Server) staffNow() time.Time {
-	if s.deps.Now != nil {
-		return s.deps.Now().UTC()
-	}
-	return time.Now().UTC()
 }
 
 // staffCall is the command call of a form: its actor, and the form's
@@ -250,18 +222,4 @@ func (s *Server) answerRefusal(w http.ResponseWriter, r *http.Request, err error
 		return
 	}
 	show(rf.status, rf.form)
-}
-
-// failed answers an error of a read (not found, forbidden, or a fault).
-func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error) {
-	l := language(r)
-	switch domain.KindOf(err) {
-	case domain.KindNotFound:
-		s.errorPage(w, r, http.StatusNotFound, words.T(l, "error.notfound"), "")
-	case domain.KindForbidden:
-		s.errorPage(w, r, http.StatusForbidden, words.T(l, "error.forbidden"), "")
-	default:
-		s.log.ErrorContext(r.Context(), "page", slog.String("path", r.URL.Path), slog.Any("err", err))
-		s.errorPage(w, r, http.StatusInternalServerError, words.T(l, "error.title"), "")
-	}
 }

@@ -4,7 +4,6 @@ package web
 // admins share: items, states, roles, forms, refusals, confirmations.
 var staffWords = catalog{
 	"staff.nav":          {"Mon espace", "My space"},
-	"staff.crosssite":    {"Ce formulaire venait d'un autre site : il a été refusé. Revenez sur Parcours et recommencez.", "This form came from another site and was refused. Go back to Parcours and try again."},
 	"staff.unreadable":   {"Le formulaire envoyé est illisible ou trop long.", "The form sent is unreadable or too long."},
 	"staff.erased":       {"(données effacées)", "(data erased)"},
 	"staff.refused":      {"Votre envoi n'a pas été enregistré : voir le formulaire.", "What you sent was not recorded: see the form."},

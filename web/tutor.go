@@ -42,10 +42,10 @@ func (s *Server) tutorHome(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx, now := r.Context(), s.staffNow()
+	ctx, now := r.Context(), s.clock().UTC()
 	candidates, err := s.deps.Queries.GrantedPortfolios(ctx, a.PersonID)
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var pg tutorHome
@@ -70,14 +70,13 @@ func (s *Server) tutorHome(w http.ResponseWriter, r *http.Request) {
 			continue // no grant holds now: nothing of it is shown
 		}
 		if err != nil {
-			s.failed(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		pg.People = append(pg.People, inv)
 	}
 	p := s.page(r, "tut.home.title")
 	p.Data = pg
-	w.Header().Set("Cache-Control", "private, no-store")
 	render(w, r, s.log, s.tpl, http.StatusOK, "tutor.html", p)
 }
 
@@ -116,7 +115,7 @@ func (s *Server) tutorItem(w http.ResponseWriter, r *http.Request) {
 // tutorShow renders the portfolio as the tutor may see it, or only the
 // item ref (404 if out of scope), with status and the refused form f.
 func (s *Server) tutorShow(w http.ResponseWriter, r *http.Request, a domain.Actor, ref *domain.ItemRef, status int, f *staffForm) {
-	ctx, now, pid := r.Context(), s.staffNow(), chi.URLParam(r, "portfolioID")
+	ctx, now, pid := r.Context(), s.clock().UTC(), chi.URLParam(r, "portfolioID")
 	pg := tutorCasePage{ID: pid, Form: f, Done: doneText(r)}
 	err := s.deps.Commands.ReadPortfolio(ctx, a, pid, "", func(p *domain.Portfolio, _ uint64) error {
 		pg.Portfolio = buildStaffPortfolio(p, tutorSees(p, a, now), false)
@@ -126,7 +125,7 @@ func (s *Server) tutorShow(w http.ResponseWriter, r *http.Request, a domain.Acto
 		err = s.nameStaffPortfolio(ctx, pg.Portfolio, pid)
 	}
 	if err != nil {
-		s.failed(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	base := "/tutor/beneficiaries/" + pid
@@ -149,7 +148,6 @@ func (s *Server) tutorShow(w http.ResponseWriter, r *http.Request, a domain.Acto
 	}
 	p.Title = pg.Name + " — " + p.Title
 	p.Data = pg
-	w.Header().Set("Cache-Control", "private, no-store")
 	render(w, r, s.log, s.tpl, status, "tutor_case.html", p)
 }
 
