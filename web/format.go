@@ -72,10 +72,14 @@ func joined(sep string, parts ...string) string {
 	return strings.Join(out, sep)
 }
 
-// frameworkLabel names a framework element: "RNCP37849 · BC01".
+// frameworkLabel names a framework element: "RNCP37849 · BC01", "ROME
+// · K1201"; an ESCO skill by its framework only (its code is a long URI).
 func frameworkLabel(f *domain.FrameworkRef) string {
-	if f == nil {
+	switch {
+	case f == nil:
 		return ""
+	case f.Framework == "ESCO":
+		return "ESCO"
 	}
 	return joined(" · ", f.Framework, f.Code)
 }
