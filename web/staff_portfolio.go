@@ -46,6 +46,7 @@ type staffItem struct {
 	Author       *staffNote // of a logbook entry
 	Tasks        []staffItem
 	Target       domain.ItemRef
+	TargetTitle  string // of the item the evidence illustrates
 	Live         bool
 	Comments     []staffNote
 	Attestations []staffNote
@@ -137,6 +138,11 @@ func buildStaffPortfolio(p *domain.Portfolio, sees func(domain.ItemRef) bool, jo
 	v := &staffPortfolio{ID: p.ID(), Competences: b.competences(), Experiences: b.experiences(), Evidence: b.evidence()}
 	if journal {
 		v.Journal = b.journal()
+	}
+	for i, e := range v.Evidence {
+		if it, ok := v.Find(e.Target); ok {
+			v.Evidence[i].TargetTitle = it.Title
+		}
 	}
 	return v
 }
