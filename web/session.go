@@ -24,7 +24,9 @@ func (s *Server) sessionPages(r chi.Router) {
 }
 
 // roleHome is where a person lands after logging in. The pages of roles
-// other than beneficiary are their own group's.
+// other than beneficiary are their own group's; auditors have no pages
+// yet (they read a dossier through the API and verify its bundle), so
+// they land on the home page.
 func roleHome(role domain.Role) string {
 	switch role {
 	case domain.RoleBeneficiary:
@@ -35,8 +37,6 @@ func roleHome(role domain.Role) string {
 		return "/tutor"
 	case domain.RoleStructureAdmin:
 		return "/admin"
-	case domain.RoleAuditor:
-		return "/auditor"
 	}
 	return "/"
 }
