@@ -21,7 +21,7 @@ var adminWords = catalog{
 	"adm.tutor":             {"Inviter un tuteur", "Invite a tutor"},
 	"adm.tutor.who":         {"Tuteur", "Tutor"},
 	"adm.tutor.all":         {"Tout le portfolio", "The whole portfolio"},
-	"adm.tutor.scopehint":   {"Pour limiter l'invitation à certaines expériences ou compétences, le conseiller ou le bénéficiaire la fait depuis le portfolio.", "To limit the invitation to some experiences or competences, the counsellor or the beneficiary makes it from the portfolio."},
+	"adm.tutor.scopehint":   {"Pour limiter l'invitation à certaines expériences ou compétences, le conseiller la fait depuis la page du bénéficiaire.", "To limit the invitation to some experiences or competences, the counsellor makes it from the beneficiary's page."},
 	"adm.tutor.submit":      {"Inviter", "Invite"},
 	"adm.until.optional":    {"Jusqu'au (inclus, facultatif)", "Until (included, optional)"},
 	"adm.until.required":    {"Jusqu'au (inclus)", "Until (included)"},

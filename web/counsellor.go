@@ -14,8 +14,9 @@ import (
 )
 
 // counsellorPages are a counsellor's: the dashboard of their caseload, a
-// beneficiary's progress and items (comment, assess, validate), and the
-// VAE dossiers they follow (admissibility and jury decisions).
+// beneficiary's progress and items (comment, assess, validate), the
+// tutors invited on them (counsellor_grants.go), and the VAE dossiers
+// they follow (admissibility and jury decisions).
 func (s *Server) counsellorPages(r chi.Router) {
 	const b = "/counsellor/beneficiaries/{portfolioID}"
 	r.Get("/counsellor", s.counsellorDashboard)
@@ -23,6 +24,8 @@ func (s *Server) counsellorPages(r chi.Router) {
 	r.Post(b+"/comments", s.counsellorComment)
 	r.Post(b+"/assessments", s.counsellorAssess)
 	r.Post(b+"/validations", s.counsellorValidate)
+	r.Post(b+"/tutors", s.counsellorInvite)
+	r.Post(b+"/tutors/{grantID}/revoke", s.counsellorRevoke)
 	r.Get(b+"/dossiers/{dossierID}", s.counsellorDossier)
 	r.Post(b+"/dossiers/{dossierID}/admissibility", s.counsellorAdmissibility)
 	r.Post(b+"/dossiers/{dossierID}/decisions", s.counsellorJury)

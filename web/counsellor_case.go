@@ -23,6 +23,7 @@ type casePage struct {
 	Dossiers  []projections.DossierStatus
 	Timeline  []projections.TimelineEntry
 	Next      string // the timeline's next page
+	Access    tutorGrants
 	Form      *staffForm
 	Done      string
 }
@@ -40,9 +41,14 @@ func (s *Server) counsellorCase(w http.ResponseWriter, r *http.Request) {
 // handler authorizes it: only an assigned counsellor reads it.
 func (s *Server) counsellorCaseShow(w http.ResponseWriter, r *http.Request, a domain.Actor, pid string, status int, f *staffForm) {
 	ctx, l := r.Context(), language(r)
-	pg := casePage{ID: pid, Form: f, Done: doneText(r)}
+	pg := casePage{ID: pid, Form: f, Done: doneText(r), Access: tutorGrants{Idem: newIdem()}}
+	var tutors []string
 	err := s.deps.Commands.ReadPortfolio(ctx, a, pid, "", func(p *domain.Portfolio, _ uint64) error {
 		pg.Portfolio = buildStaffPortfolio(p, func(domain.ItemRef) bool { return true }, true)
+		pg.Access.Grants = grantsOf(p, pg.Portfolio, s.clock())
+		for _, g := range pg.Access.Grants {
+			tutors = append(tutors, g.Tutor)
+		}
 		for _, id := range slices.Sorted(maps.Keys(p.Dossiers())) {
 			d := p.Dossiers()[id]
 			pg.Dossiers = append(pg.Dossiers, projections.DossierStatus{DossierID: id, RNCPCode: d.Certification.RNCPCode,
@@ -51,7 +57,10 @@ func (s *Server) counsellorCaseShow(w http.ResponseWriter, r *http.Request, a do
 		return nil
 	})
 	if err == nil {
-		err = s.nameStaffPortfolio(ctx, pg.Portfolio, pid)
+		err = s.nameStaffPortfolio(ctx, pg.Portfolio, append(tutors, pid)...)
+	}
+	if err == nil {
+		pg.Access.Tutors, err = s.tutorChoices(ctx, a.Tenant)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -86,7 +95,10 @@ func (s *Server) counsellorPost(w http.ResponseWriter, r *http.Request, name str
 		return
 	}
 	pid, target := chi.URLParam(r, "portfolioID"), postedTarget(r)
-	id := name + "-" + formIDOf(target)
+	id, anchor := name, "tutors" // a form about no item is about the tutors
+	if target != (domain.ItemRef{}) {
+		id, anchor = name+"-"+formIDOf(target), formIDOf(target)
+	}
 	res, err := run(staffCall(a, r), pid, target)
 	if err != nil {
 		s.answerRefusal(w, r, err, refuse(language(r), err, r, name, id, fields...), func(status int, f *staffForm) {
@@ -94,7 +106,7 @@ func (s *Server) counsellorPost(w http.ResponseWriter, r *http.Request, name str
 		})
 		return
 	}
-	s.staffDone(w, r, res.Position, "/counsellor/beneficiaries/"+pid+"#"+formIDOf(target), name)
+	s.staffDone(w, r, res.Position, "/counsellor/beneficiaries/"+pid+"#"+anchor, name)
 }
 
 func (s *Server) counsellorComment(w http.ResponseWriter, r *http.Request) {

@@ -39,6 +39,13 @@ var counsellorWords = catalog{
 	"cns.assess.result":    {"Résultat", "Result"},
 	"cns.assess.comment":   {"Ce qui fonde votre évaluation", "What your assessment rests on"},
 	"cns.assess.submit":    {"Enregistrer l'évaluation", "Record the assessment"},
+	"cns.tutors":           {"Tuteurs", "Tutors"},
+	"cns.tutors.none":      {"Aucun tuteur n'est invité.", "No tutor is invited."},
+	"cns.tutors.all":       {"tout le portfolio", "the whole portfolio"},
+	"cns.tutors.revoke":    {"Retirer l'accès", "Remove the access"},
+	"cns.tutors.ended":     {"accès terminé", "access ended"},
+	"cns.tutors.invite":    {"Inviter un tuteur", "Invite a tutor"},
+	"cns.tutors.scope":     {"Ce que le tuteur pourra voir, commenter et attester", "What the tutor may see, comment on and attest"},
 	"cns.validate":         {"Valider la compétence", "Validate the competence"},
 
 	"dos.complete":         {"Complet", "Complete"},

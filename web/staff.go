@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,6 +139,12 @@ func (f *staffForm) Val(id, field string) string {
 		return ""
 	}
 	return f.Values.Get(field)
+}
+
+// Has reports whether value was ticked in field of form id, the refused
+// one.
+func (f *staffForm) Has(id, field, value string) bool {
+	return f != nil && f.ID == id && slices.Contains(f.Values[field], value)
 }
 
 // Is reports whether form id is the refused one.

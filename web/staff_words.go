@@ -88,6 +88,8 @@ var staffWords = catalog{
 	"staff.done.assign":        {"Le conseiller est désigné.", "The counsellor is assigned."},
 	"staff.done.tutor":         {"Le tuteur est invité.", "The tutor is invited."},
 	"staff.done.auditor":       {"L'accès du certificateur est accordé.", "The certifier's access is granted."},
+	"staff.done.invite":        {"Le tuteur est invité.", "The tutor is invited."},
+	"staff.done.revoke":        {"L'accès du tuteur est retiré.", "The tutor's access is removed."},
 	"staff.done.revoked":       {"Le jeton est révoqué : il ne permet plus rien.", "The token is revoked: it no longer allows anything."},
 
 	"staff.err.kind.invalid":   {"Vérifiez ce champ.", "Check this field."},
@@ -126,6 +128,8 @@ var staffWords = catalog{
 	"staff.err.enrol.conflict":         {"Toutes les places sont prises : ajoutez des places avant d'inscrire un bénéficiaire.", "Every seat is taken: add seats before enrolling a beneficiary."},
 	"staff.err.seats.conflict":         {"Ce nombre de places est inférieur aux places déjà occupées.", "This number of seats is below the seats already taken."},
 	"staff.err.assign.conflict":        {"Ce conseiller suit déjà ce bénéficiaire.", "This counsellor already follows this beneficiary."},
+	"staff.err.invite.scope":           {"Cochez « tout le portfolio », ou les expériences et compétences que le tuteur pourra voir.", "Tick “the whole portfolio”, or the experiences and competences the tutor may see."},
+	"staff.err.revoke.conflict":        {"Cet accès est déjà retiré.", "This access is already removed."},
 	"staff.err.tutor.conflict":         {"Cette invitation existe déjà.", "This invitation already exists."},
 	"staff.err.auditor.conflict":       {"Cet accès existe déjà.", "This access already exists."},
 }
