@@ -54,7 +54,7 @@ func TestComposeAndPublish(t *testing.T) {
 
 	r := e.benBrowser() // the recruiter: no session
 	r.origin = ""
-	p = r.get("/p/" + token)
+	p = r.get("/p/" + token + "?lang=fr")
 	benWant(t, p, http.StatusOK, `<h1 id="owner">Zoé Martin</h1>`, "Pour Dupain", `alt="Ma vitrine de Noël"`, "Vendeuse en boulangerie")
 	h := p.header
 	if h.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") ||

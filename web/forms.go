@@ -21,6 +21,7 @@ import (
 // formField is one control of a form.
 type formField struct {
 	Name, Label, Hint string
+	Group             string // tells apart fields of one name (a page's items, by kind)
 	// Type is text, textarea, date, url, email, password, number, select,
 	// radio, checkboxes, checkbox or file.
 	Type         string
@@ -35,7 +36,12 @@ type formField struct {
 }
 
 // ID is the control's id (a checkbox list's first box carries it).
-func (f formField) ID() string { return "f-" + f.Name }
+func (f formField) ID() string {
+	if f.Group != "" {
+		return "f-" + f.Name + "-" + f.Group
+	}
+	return "f-" + f.Name
+}
 
 // Described lists the ids of the texts that describe the control: its
 // hint and its error.

@@ -146,7 +146,7 @@ func pageForm(l Lang, p *domain.Portfolio) *form {
 	}}
 	for _, k := range []domain.ItemKind{domain.ItemExperience, domain.ItemTask, domain.ItemCompetence, domain.ItemEvidence, domain.ItemAttestation, domain.ItemGoal} {
 		if len(groups[k]) > 0 {
-			f.Fields = append(f.Fields, formField{Name: "items", Label: words.T(l, "rec.section."+string(k)), Type: "checkboxes", Options: groups[k]})
+			f.Fields = append(f.Fields, formField{Name: "items", Group: string(k), Label: words.T(l, "rec.section."+string(k)), Type: "checkboxes", Options: groups[k]})
 		}
 	}
 	return f

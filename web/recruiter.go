@@ -52,7 +52,7 @@ func (s *Server) recruiterPage(w http.ResponseWriter, r *http.Request) {
 	p.Title = joined(" — ", pp.Owner.Name, pp.Title)
 	p.Noindex = !pp.Public
 	p.Data = publicView(l, pp, "/p/"+chi.URLParam(r, "token")+"/files/")
-	s.setLangCookie(w, r)
+	// No cookie, not even the language's: the switch's links carry ?lang=.
 	render(w, r, s.log, s.tpl, http.StatusOK, "recruiter.html", p)
 	if err := s.deps.Queries.RecordView(r.Context(), pp.TokenHash); err != nil {
 		s.log.WarnContext(r.Context(), "record page view", slog.Any("err", err))
