@@ -38,7 +38,7 @@ type staffItem struct {
 	URL          string
 	FileName     string
 	FileID       string
-	Framework    *domain.FrameworkRef
+	Framework    string // the framework element, as frameworkLabel names it
 	State        domain.CompetenceState
 	SelfLevel    int
 	Assessments  []staffNote
@@ -168,7 +168,7 @@ func (b staffBuilder) competences() []staffItem {
 			continue
 		}
 		it := b.item(domain.ItemCompetence, id)
-		it.Title, it.Detail, it.Framework, it.State, it.SelfLevel = c.Personal.Name, c.Personal.Description, c.Framework, c.State(b.p), c.SelfLevel
+		it.Title, it.Detail, it.Framework, it.State, it.SelfLevel = c.Personal.Name, c.Personal.Description, frameworkLabel(c.Framework), c.State(b.p), c.SelfLevel
 		for _, as := range c.Assessments {
 			it.Assessments = append(it.Assessments, staffNote{By: as.By, Role: as.Role, At: as.At, Text: as.Personal.Text, Result: as.Result})
 		}
