@@ -92,6 +92,7 @@ func TestCompetencesAndEvidence(t *testing.T) {
 	e := newBenEnv(t)
 	b := e.benBrowser()
 	b.login("p-zoe", "/me/portfolio")
+	benWant(t, b.get("/me/evidence/new"), http.StatusOK, "Ajoutez d&#39;abord une expérience ou une compétence")
 	e.must(e.h.AddExperience(e.ctx, benZoe, benExperience("x-shop", "Vendeuse", domain.KindProfessional)))
 	p := b.get("/me/competences/new")
 	benWant(t, p, http.StatusOK, `<label for="f-name">Compétence</label>`)

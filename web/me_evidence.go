@@ -50,7 +50,11 @@ func (s *Server) newEvidence(w http.ResponseWriter, r *http.Request) {
 	}
 	f.field("target").choose(r.URL.Query().Get("target"))
 	f.Key = newKey()
-	s.showForm(w, r, http.StatusOK, "me.ev.new", f, experienceBack)
+	fp := experienceBack
+	if len(f.field("target").Options) == 0 {
+		fp.Intro = words.T(l, "me.ev.first") // nothing to illustrate yet
+	}
+	s.showForm(w, r, http.StatusOK, "me.ev.new", f, fp)
 }
 
 func (s *Server) attachEvidence(w http.ResponseWriter, r *http.Request) {

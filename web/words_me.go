@@ -30,6 +30,7 @@ var meWords = catalog{
 	"me.comp.none":         {"Pas encore de compétence déclarée.", "No skill declared yet."},
 	"me.comp.new":          {"Déclarer une compétence", "Declare a skill"},
 	"me.ev.new":            {"Ajouter une preuve", "Add evidence"},
+	"me.ev.first":          {"Ajoutez d'abord une expérience ou une compétence : une preuve illustre l'une d'elles.", "First add an experience or a skill: evidence illustrates one of them."},
 	"me.ev.add":            {"Ajouter une preuve", "Add evidence"},
 	"me.target.competence": {"Compétence", "Skill"},
 	"me.target.experience": {"Expérience", "Experience"},
