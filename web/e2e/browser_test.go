@@ -48,6 +48,9 @@ func TestMain(m *testing.M) {
 // chromium finds the browser: $PARCOURS_CHROMIUM, or chromium on the PATH.
 func chromium() (string, error) {
 	if p := os.Getenv("PARCOURS_CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			return "", fmt.Errorf("PARCOURS_CHROMIUM: %w", err)
+		}
 		return p, nil
 	}
 	for _, name := range []string{"chromium", "chromium-browser"} {
