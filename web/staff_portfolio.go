@@ -5,7 +5,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/parcours/parcours/domain"
@@ -191,7 +190,7 @@ func (b staffBuilder) experiences() []staffItem {
 		}
 		it := b.item(domain.ItemExperience, id)
 		it.Title, it.Kind, it.From, it.To = x.Personal.Title, string(x.Kind), x.From, x.To
-		it.Detail = joinNonEmpty(x.Personal.Organisation, x.Personal.Place, x.Personal.Description)
+		it.Detail = joined(" — ", x.Personal.Organisation, x.Personal.Place, x.Personal.Description)
 		for _, tid := range slices.Sorted(maps.Keys(x.Tasks)) {
 			if t := x.Tasks[tid]; !t.Removed {
 				ti := b.item(domain.ItemTask, id+"/"+tid)
@@ -291,14 +290,4 @@ func (s *Server) nameStaffPortfolio(ctx context.Context, v *staffPortfolio, extr
 		v.names[id] = p.Name
 	}
 	return nil
-}
-
-func joinNonEmpty(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " — ")
 }
