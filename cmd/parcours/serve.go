@@ -22,6 +22,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	metrics := fs.String("metrics", env("PARCOURS_METRICS", "auto"), "who reads /metrics: public, operator, or auto (public on a loopback address, else operator) (env PARCOURS_METRICS)")
 	maxUpload := fs.Int64("max-upload", int64(envInt("PARCOURS_MAX_UPLOAD", httpapi.DefaultMaxUpload)), "largest evidence file in bytes (env PARCOURS_MAX_UPLOAD)")
 	demoMode := fs.Bool("demo", false, "start with demo data (people in every role, a rich portfolio) in a data directory of its own, "+demoDataDir+" unless --data is given (demo.go)")
+	migrate := fs.Bool("migrate", false, "create or upgrade the schemas of a server store (PostgreSQL) before serving; the embedded default always does")
 	sc := addStoreFlags(fs)
 	ac := addAuditFlags(fs) // the signed Merkle log (audit.go)
 	if err := fs.Parse(args); err != nil {
@@ -40,8 +41,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		return usageError("--metrics %q: want auto, public or operator", *metrics)
 	}
 	// The embedded default migrates itself so that a newcomer has nothing
-	// to set up; server stores are migrated by `parcours migrate`.
-	sys, err := openSystem(ctx, sc, kind == "sqlite", log)
+	// to set up; server stores are migrated by `parcours migrate`, or here
+	// with --migrate.
+	sys, err := openSystem(ctx, sc, kind == "sqlite" || *migrate, log)
 	if err != nil {
 		return err
 	}
