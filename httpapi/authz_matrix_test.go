@@ -160,6 +160,7 @@ var matrixRules = map[string]struct {
 	"getTimeline":          {ownerOrCons, ""},
 	"getAuditTrail":        {portfolioRule(set("zoe", "cons", "admin"), false), ""},
 	"getDossier":           {portfolioRule(set("zoe", "cons", "auditor"), false), ""},
+	"getDossierBundle":     {portfolioRule(set("zoe", "cons", "auditor"), false), ""},
 	"getDashboard": {func(a string) outcome {
 		switch a {
 		case "":

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -105,7 +106,10 @@ func newEnv(t testing.TB) *api {
 	go func() { runner.Run(rctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	a.server = httpapi.New(httpapi.Deps{Commands: a.h, Queries: projections.NewQueries(rm, codec), Waiter: runner, Files: files, Auth: tokens,
-		Keyring: ring, Store: store, Status: runner.Status, Poisoned: runner.Poisoned, MaxUploadBytes: 1 << 20, FeedHeartbeat: 100 * time.Millisecond})
+		Keyring: ring, Store: store, Status: runner.Status, Poisoned: runner.Poisoned, MaxUploadBytes: 1 << 20, FeedHeartbeat: 100 * time.Millisecond,
+		// The audit log has its own tests (auditlog, cmd/parcours); here a
+		// dossier is never anchored yet.
+		Bundles: func(context.Context, string, string, io.Writer) error { return httpapi.ErrBundlePending }})
 	srv := httptest.NewServer(a.server.Handler())
 	t.Cleanup(srv.Close)
 	t.Cleanup(a.server.EndStreams) // before srv.Close, which waits for feeds

@@ -57,6 +57,8 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Extra mounts other handlers (the audit log) under their prefixes.
 	Extra map[string]http.Handler
+	// Bundles builds VAE evidence bundles (auditlog); nil disables them.
+	Bundles BundleFunc
 	// Pages serves every path the API does not (the pages for people).
 	Pages http.Handler
 }

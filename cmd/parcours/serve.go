@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/parcours/parcours/auditlog"
+	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/httpapi"
 	"github.com/parcours/parcours/web"
 )
@@ -87,6 +89,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		MetricsPublic: *metrics == "public" || *metrics == "auto" && isLoopback(ln.Addr()),
 		Ready:         func(ctx context.Context) error { return ready(ctx, sys) },
 		Extra:         map[string]http.Handler{"/v1/audit": alog.Handler()}, // public read: GET public-key, checkpoint, inclusion, consistency
+		Bundles:       bundles(alog, sys),
 	})
 	log.Info("parcours serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("store", kind), slog.String("data", sc.Data))
 	fmt.Fprintf(stdout, "Parcours is running: open http://%s/\n", ln.Addr())
@@ -165,4 +168,19 @@ func ready(ctx context.Context, sys *system) error {
 		}
 	}
 	return nil
+}
+
+// bundles builds a VAE dossier's evidence bundle from the audit log.
+func bundles(alog *auditlog.Log, sys *system) httpapi.BundleFunc {
+	return func(ctx context.Context, portfolio, dossier string, w io.Writer) error {
+		src := auditlog.Sources{Log: alog, Store: sys.store, Codec: sys.codec, Files: sys.vault.files}
+		_, err := auditlog.BuildBundle(ctx, src, portfolio, dossier, w)
+		switch {
+		case errors.Is(err, auditlog.ErrPending):
+			return httpapi.ErrBundlePending
+		case errors.Is(err, auditlog.ErrNotFound):
+			return &domain.Error{Kind: domain.KindConflict, Reason: "the dossier is not submitted: a bundle exists only after submission"}
+		}
+		return err
+	}
 }
