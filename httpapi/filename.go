@@ -39,12 +39,24 @@ func cleanName(name string) string {
 		}
 		return r
 	}, name)
-	name = strings.TrimLeft(strings.TrimSpace(name), ".")
+	name = trimName(name)
 	for len(name) > 255 {
 		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
+		name = trimName(name[:len(name)-size])
 	}
-	return strings.TrimSpace(name)
+	return name
+}
+
+// trimName drops spaces around a name and dots before it, until none is
+// left (".  ." must not end as ".").
+func trimName(name string) string {
+	for {
+		t := strings.TrimLeft(strings.TrimSpace(name), ".")
+		if t == name {
+			return t
+		}
+		name = t
+	}
 }
 
 // attachment is a Content-Disposition (RFC 6266) that makes browsers save
