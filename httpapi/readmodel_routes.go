@@ -164,7 +164,21 @@ func (s *Server) getOverview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPublishedPage(w http.ResponseWriter, r *http.Request) error {
-	page, err := s.deps.Queries.RecruiterPage(r.Context(), param(r, "token"), time.Now())
+	token, now := param(r, "token"), time.Now()
+	var version uint64
+	v, cacheable := s.deps.Waiter.(Versioner)
+	cacheable = cacheable && s.pages != nil
+	if cacheable {
+		version = v.Version()
+	}
+	page, ok := s.pages.get(token, version, now)
+	var err error
+	if !cacheable || !ok {
+		page, err = s.deps.Queries.RecruiterPage(r.Context(), token, now)
+		if err == nil && cacheable {
+			s.pages.put(token, page, version, now)
+		}
+	}
 	switch {
 	case errors.Is(err, projections.ErrPageGone):
 		return errStatus(http.StatusGone, "page-gone", "Link no longer valid", "the person who shared this page revoked the link, or it expired")

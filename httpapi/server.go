@@ -69,6 +69,7 @@ type Server struct {
 	deps    Deps
 	metrics *metrics
 	streams *streams
+	pages   *pageCache
 }
 
 // New returns the HTTP server.
@@ -76,7 +77,7 @@ func New(deps Deps) *Server {
 	if deps.Log == nil {
 		deps.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{log: deps.Log, deps: deps, metrics: newMetrics(deps), streams: newStreams()}
+	return &Server{log: deps.Log, deps: deps, metrics: newMetrics(deps), streams: newStreams(), pages: &pageCache{}}
 }
 
 // Handler returns the route table.

@@ -44,6 +44,7 @@ type Runner struct {
 	opts        RunnerOptions
 	signal      eventstore.Signal
 	poisoned    atomic.Int64
+	applied     atomic.Uint64 // transactions committed: a version of the read models
 	retries     int
 	mu          sync.Mutex
 	owned       map[string]bool
@@ -236,6 +237,7 @@ func (r *Runner) applyOne(ctx context.Context, p Projection, d eventcodec.Decode
 		return fmt.Errorf("commit %s: %w", p.Name(), err)
 	}
 	b.share(ctx)
+	r.applied.Add(1)
 	r.signal.Notify()
 	return nil
 }
@@ -282,6 +284,11 @@ func (r *Runner) markStopped(ctx context.Context, name string, cause error) erro
 	}
 	return tx.Commit()
 }
+
+// Version changes whenever this runner commits a change to a read model:
+// answers computed from the read models at one version stay right while it
+// holds (changes made by other processes are not counted).
+func (r *Runner) Version() uint64 { return r.applied.Load() }
 
 // Poisoned counts the projections stopped by a poison event since start.
 func (r *Runner) Poisoned() int64 { return r.poisoned.Load() }
