@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/parcours/parcours/internal/sqlitemigrate"
 	"net/url"
-	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -83,45 +83,7 @@ func Migrate(ctx context.Context, path string) error {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate %s: %w", path, err)
-	}
-	v, err := version(ctx, db)
-	if err != nil {
-		return fmt.Errorf("migrate %s: %w", path, err)
-	}
-	if v > SchemaVersion {
-		return fmt.Errorf("%s is at schema version %d, this binary knows up to %d: upgrade parcours", path, v, SchemaVersion)
-	}
-	for i := v; i < SchemaVersion; i++ {
-		if err := applyMigration(ctx, db, i); err != nil {
-			return fmt.Errorf("migrate %s to version %d: %w", path, i+1, err)
-		}
-	}
-	return nil
-}
-
-func applyMigration(ctx context.Context, db *sql.DB, i int) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (?, ?)`, i+1, time.Now().Unix()); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-func version(ctx context.Context, db *sql.DB) (int, error) {
-	var v sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("read schema version: %w", err)
-	}
-	return int(v.Int64), nil
+	return sqlitemigrate.Apply(ctx, db, path, migrations)
 }
 
 // openDB opens the writer (one connection) and the reader pool of a file
@@ -138,7 +100,7 @@ func openDB(ctx context.Context, path string) (writer, reader *sql.DB, err error
 		return nil, nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	reader.SetMaxOpenConns(4)
-	v, err := version(ctx, writer)
+	v, err := sqlitemigrate.Version(ctx, writer)
 	if err == nil && v != SchemaVersion {
 		err = fmt.Errorf("schema at version %d, want %d (run `parcours migrate`)", v, SchemaVersion)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/parcours/parcours/internal/sqlitemigrate"
 	"net/url"
 	"strings"
 	"time"
@@ -54,34 +55,7 @@ func MigrateSQLite(ctx context.Context, path string) error {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate %s: %w", path, err)
-	}
-	var v sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
-		return fmt.Errorf("migrate %s: %w", path, err)
-	}
-	if int(v.Int64) > len(sqliteMigrations) {
-		return fmt.Errorf("%s is at schema version %d, this binary knows up to %d: upgrade parcours", path, v.Int64, len(sqliteMigrations))
-	}
-	for i := int(v.Int64); i < len(sqliteMigrations); i++ {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migrate %s: begin transaction: %w", path, err)
-		}
-		_, err = tx.ExecContext(ctx, sqliteMigrations[i])
-		if err == nil {
-			_, err = tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (?, ?)`, i+1, time.Now().Unix())
-		}
-		if err == nil {
-			err = tx.Commit()
-		}
-		if err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate %s to version %d: %w", path, i+1, err)
-		}
-	}
-	return nil
+	return sqlitemigrate.Apply(ctx, db, path, sqliteMigrations)
 }
 
 // OpenSQLite opens the credentials file at path, which MigrateSQLite must
