@@ -23,9 +23,10 @@ type Config struct {
 	// Batch bounds the events added in one transaction (default 4096).
 	Batch int
 	// Poll is how often the follower reads what was appended since its
-	// last look (default 100ms); everything new goes into the tree in one
+	// last look (default 250ms); everything new goes into the tree in one
 	// transaction per Batch events. An event is a leaf about Poll after
-	// its commit.
+	// its commit. Each look costs a transaction of its own, so a longer
+	// Poll leaves more of the machine to the appenders.
 	Poll time.Duration
 	// Now is the clock (default time.Now); tests pass their own.
 	Now func() time.Time
@@ -43,7 +44,7 @@ func (c Config) withDefaults() Config {
 		c.Batch = 4096
 	}
 	if c.Poll <= 0 {
-		c.Poll = 100 * time.Millisecond
+		c.Poll = 250 * time.Millisecond
 	}
 	if c.Now == nil {
 		c.Now = time.Now

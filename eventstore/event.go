@@ -1,13 +1,14 @@
 package eventstore
 
 import (
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // EventID identifies an event across all streams. It is a UUID; writers
@@ -15,15 +16,18 @@ import (
 // not learn.
 type EventID [16]byte
 
-// NewEventID returns a random (version 4) UUID.
+// NewEventID returns a time-ordered (version 7, RFC 9562) UUID: 48 bits
+// of Unix milliseconds, then random bits. IDs made one after another sort
+// one after another, so the unique indexes on event IDs (the stores', the
+// audit log's) grow at their right edge instead of touching a random page
+// per insert; the time it reveals is no more than the event's own
+// recorded time.
 func NewEventID() EventID {
-	var id EventID
-	if _, err := rand.Read(id[:]); err != nil {
+	id, err := uuid.NewV7()
+	if err != nil {
 		panic("eventstore: crypto/rand failed: " + err.Error()) // never happens on supported systems
 	}
-	id[6] = id[6]&0x0f | 0x40
-	id[8] = id[8]&0x3f | 0x80
-	return id
+	return EventID(id)
 }
 
 // IsZero reports whether id is the nil UUID, which no event may have.

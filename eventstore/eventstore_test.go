@@ -1,6 +1,7 @@
 package eventstore_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"testing"
@@ -70,8 +71,18 @@ func TestEventIDText(t *testing.T) {
 	if err != nil || back != id {
 		t.Fatalf("%s read back as %s, %v", id, back, err)
 	}
-	if v := id[6] >> 4; v != 4 {
-		t.Fatalf("version nibble %d, want 4", v)
+	if v := id[6] >> 4; v != 7 {
+		t.Fatalf("version nibble %d, want 7", v)
+	}
+	// Made one after another, IDs sort one after another (the indexes on
+	// event IDs grow at their right edge).
+	prev := id
+	for range 1000 {
+		next := eventstore.NewEventID()
+		if bytes.Compare(next[:], prev[:]) <= 0 {
+			t.Fatalf("%s made after %s sorts before it", next, prev)
+		}
+		prev = next
 	}
 	for _, bad := range []string{"", "not-a-uuid", "0000000000000000000000000000000000000", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "00000000-0000-0000-0000-00000000000"} {
 		if _, err := eventstore.ParseEventID(bad); !errors.Is(err, eventstore.ErrInvalidEvent) {

@@ -243,23 +243,31 @@ const selectEvents = `SELECT position, stream, revision, event_id, type, schema_
 type scanner interface{ Scan(...any) error }
 
 func scanEvent(sc scanner) (eventstore.Event, error) {
+	var id, prev, hash []byte
+	return scanEventInto(sc, &id, &prev, &hash)
+}
+
+// scanEventInto scans one row, reading its ID and hashes through the
+// destinations given: scanEvents passes sql.RawBytes, which the driver
+// lends rather than copies (they are copied into fixed-size arrays
+// anyway); a single *sql.Row cannot lend, so scanEvent passes []byte.
+func scanEventInto[B []byte | sql.RawBytes](sc scanner, id, prev, hash *B) (eventstore.Event, error) {
 	var (
 		e                eventstore.Event
 		pos, rev, sv, at int64
-		id, prev, hash   []byte
 	)
-	if err := sc.Scan(&pos, &e.Stream, &rev, &id, &e.Type, &sv, &e.Data, &e.Metadata, &at, &prev, &hash); err != nil {
+	if err := sc.Scan(&pos, &e.Stream, &rev, id, &e.Type, &sv, &e.Data, &e.Metadata, &at, prev, hash); err != nil {
 		return e, err
 	}
-	if len(id) != 16 || len(prev) != 32 || len(hash) != 32 {
+	if len(*id) != 16 || len(*prev) != 32 || len(*hash) != 32 {
 		return e, fmt.Errorf("event at position %d: malformed id or hash column", pos)
 	}
 	e.Position = eventstore.Position{Lo: uint64(pos)}
 	e.Revision, e.SchemaVersion = uint64(rev), uint32(sv)
 	e.RecordedAt = time.Unix(0, at).UTC()
-	copy(e.ID[:], id)
-	copy(e.PrevHash[:], prev)
-	copy(e.Hash[:], hash)
+	copy(e.ID[:], *id)
+	copy(e.PrevHash[:], *prev)
+	copy(e.Hash[:], *hash)
 	if e.Data == nil {
 		e.Data = []byte{}
 	}
@@ -269,8 +277,9 @@ func scanEvent(sc scanner) (eventstore.Event, error) {
 func scanEvents(rows *sql.Rows) ([]eventstore.Event, error) {
 	defer rows.Close()
 	var out []eventstore.Event
+	var id, prev, hash sql.RawBytes
 	for rows.Next() {
-		e, err := scanEvent(rows)
+		e, err := scanEventInto(rows, &id, &prev, &hash)
 		if err != nil {
 			return nil, err
 		}
