@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -18,11 +19,28 @@ import (
 func docsTable(name string, gen int) string { return "rm_" + name + "_" + strconv.Itoa(gen) + "_docs" }
 func logTable(name string, gen int) string  { return "rm_" + name + "_" + strconv.Itoa(gen) + "_log" }
 
-func createTables(ctx context.Context, tx *sql.Tx, d dialect, name string, gen int) error {
-	for _, q := range d.tablesDDL(docsTable(name, gen), logTable(name, gen)) {
+// createTables creates a generation's tables. A rebuild fills a log
+// without its index and builds the index once the log is written
+// (createLogIndex): one sort instead of an index insert per entry.
+func createTables(ctx context.Context, tx *sql.Tx, d dialect, name string, gen int, logIndex bool) error {
+	ddl := d.tablesDDL(docsTable(name, gen), logTable(name, gen))
+	if !logIndex {
+		ddl = ddl[:2]
+	}
+	for _, q := range ddl {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("create tables of %s: %w", name, err)
 		}
+	}
+	return nil
+}
+
+// createLogIndex creates the index of a generation's log that createTables
+// left out.
+func createLogIndex(ctx context.Context, tx *sql.Tx, d dialect, name string, gen int) error {
+	ddl := d.tablesDDL(docsTable(name, gen), logTable(name, gen))
+	if _, err := tx.ExecContext(ctx, ddl[2]); err != nil {
+		return fmt.Errorf("index the log of %s: %w", name, err)
 	}
 	return nil
 }
@@ -51,6 +69,11 @@ type Batch struct {
 	shared *sync.Map
 	writer *sql.DB
 	missed []string // queries to share once the transaction ends
+	// logRows holds the ns, key and doc of each log entry not yet
+	// written: flush inserts them many rows to a statement.
+	logRows []any
+	// txs counts the transactions a rebuild's batch was carried to.
+	txs int
 	// prepare is false on PostgreSQL, where pgx keeps prepared statements
 	// per connection: preparing per batch would only add round trips.
 	prepare bool
@@ -63,6 +86,7 @@ type cached struct {
 	exists  bool
 	dirty   bool
 	deleted bool // deleted in this batch (until a Put)
+	used    int  // the last transaction (Batch.txs) that read or wrote it
 }
 
 func newBatch(ctx context.Context, tx *sql.Tx, db *DB, name string, gen int) *Batch {
@@ -154,10 +178,11 @@ func Get[T any](b *Batch, ns, key string) (*T, bool, error) {
 	k := docKey{ns, key}
 	if c, ok := b.cache[k]; ok && c.deleted {
 		v := new(T) // deleted earlier in this batch: a new, empty document
-		b.cache[k] = &cached{v: v, dirty: true, deleted: true}
+		b.cache[k] = &cached{v: v, dirty: true, deleted: true, used: b.txs}
 		return v, false, nil
 	}
 	if c, ok := b.cache[k]; ok {
+		c.used = b.txs
 		v, ok := c.v.(*T)
 		if !ok {
 			return nil, false, fmt.Errorf("document %s/%s read as %T and as %T", ns, key, c.v, new(T))
@@ -173,7 +198,7 @@ func Get[T any](b *Batch, ns, key string) (*T, bool, error) {
 	err = row.Scan(&raw)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		b.cache[k] = &cached{v: v}
+		b.cache[k] = &cached{v: v, used: b.txs}
 		return v, false, nil
 	case err != nil:
 		return nil, false, fmt.Errorf("read %s/%s: %w", ns, key, err)
@@ -181,53 +206,143 @@ func Get[T any](b *Batch, ns, key string) (*T, bool, error) {
 	if err := json.Unmarshal(raw, v); err != nil {
 		return nil, false, fmt.Errorf("decode %s/%s: %w", ns, key, err)
 	}
-	b.cache[k] = &cached{v: v, exists: true}
+	b.cache[k] = &cached{v: v, exists: true, used: b.txs}
 	return v, true, nil
 }
 
 // Put marks v (usually the *T from Get) as the document ns/key.
 func (b *Batch) Put(ns, key string, v any) {
-	b.cache[docKey{ns, key}] = &cached{v: v, exists: true, dirty: true}
+	b.cache[docKey{ns, key}] = &cached{v: v, exists: true, dirty: true, used: b.txs}
 }
 
 // Delete removes the document ns/key.
 func (b *Batch) Delete(ns, key string) {
-	b.cache[docKey{ns, key}] = &cached{v: nil, exists: false, dirty: true, deleted: true}
+	b.cache[docKey{ns, key}] = &cached{v: nil, exists: false, dirty: true, deleted: true, used: b.txs}
 }
 
-// Append adds an entry to the log ns/key.
+// Append adds an entry to the log ns/key. Entries are written, in the
+// order appended, when the batch is flushed.
 func (b *Batch) Append(ns, key string, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s/%s entry: %w", ns, key, err)
 	}
-	if err := b.exec(`INSERT INTO `+b.log+` (ns, key, doc) VALUES ($1, $2, $3)`, ns, key, raw); err != nil {
-		return fmt.Errorf("append to %s/%s: %w", ns, key, err)
-	}
+	b.logRows = append(b.logRows, ns, key, raw)
 	return nil
 }
 
-// flush writes the changed documents and releases the statements.
+// flush writes the changed documents and the log entries, and releases
+// the statements.
 func (b *Batch) flush() error {
 	defer b.close()
+	if err := b.writeDocs(func(*cached) bool { return true }); err != nil {
+		return err
+	}
+	return b.flushLog()
+}
+
+// writeDocs writes the changed documents that pick selects, the upserts
+// many rows to a statement.
+func (b *Batch) writeDocs(pick func(*cached) bool) error {
+	var rows []any
 	for k, c := range b.cache {
-		if !c.dirty {
+		if !c.dirty || !pick(c) {
 			continue
 		}
 		if c.deleted {
 			if err := b.exec(`DELETE FROM `+b.docs+` WHERE ns = $1 AND key = $2`, k.ns, k.key); err != nil {
 				return fmt.Errorf("delete %s/%s: %w", k.ns, k.key, err)
 			}
+			c.dirty = false
 			continue
 		}
 		raw, err := json.Marshal(c.v)
 		if err != nil {
 			return fmt.Errorf("encode %s/%s: %w", k.ns, k.key, err)
 		}
-		if err := b.exec(`INSERT INTO `+b.docs+` (ns, key, doc) VALUES ($1, $2, $3) ON CONFLICT (ns, key) DO UPDATE SET doc = excluded.doc`, k.ns, k.key, raw); err != nil {
-			return fmt.Errorf("write %s/%s: %w", k.ns, k.key, err)
-		}
+		rows = append(rows, k.ns, k.key, raw)
 		c.dirty = false
 	}
+	if err := b.insertRows(b.docs, ` ON CONFLICT (ns, key) DO UPDATE SET doc = excluded.doc`, rows); err != nil {
+		return fmt.Errorf("write documents: %w", err)
+	}
 	return nil
+}
+
+// maxRowsPerInsert is the most rows one INSERT writes. Rows go in
+// statements of 128, 64, … 1 rows, so a table needs at most eight
+// distinct (prepared, shared) statements of each kind.
+const maxRowsPerInsert = 128
+
+// insertRows inserts rows (ns, key, doc, flattened) into table, with
+// suffix after the VALUES list.
+func (b *Batch) insertRows(table, suffix string, rows []any) error {
+	for len(rows) > 0 {
+		n := maxRowsPerInsert
+		for 3*n > len(rows) {
+			n /= 2
+		}
+		if err := b.exec(b.insertSQL(table, n)+suffix, rows[:3*n]...); err != nil {
+			return err
+		}
+		rows = rows[3*n:]
+	}
+	return nil
+}
+
+// insertSQL is the statement that inserts n rows (ns, key, doc) into
+// table. SQLite gets anonymous parameters: the driver looks each numbered
+// one up by name, which costs quadratically in a statement of many rows.
+func (b *Batch) insertSQL(table string, n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO ` + table + ` (ns, key, doc) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		if b.prepare {
+			q.WriteString("(?, ?, ?)")
+		} else {
+			fmt.Fprintf(&q, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+		}
+	}
+	return q.String()
+}
+
+// flushLog writes the log entries appended since the last flush, in the
+// order appended.
+func (b *Batch) flushLog() error {
+	if err := b.insertRows(b.log, "", b.logRows); err != nil {
+		return fmt.Errorf("append to %s: %w", b.log, err)
+	}
+	clear(b.logRows)
+	b.logRows = b.logRows[:0]
+	return nil
+}
+
+// carry moves the batch, with its cached documents and unwritten log
+// entries, to the next transaction of a rebuild; the previous one's
+// statements must have been released (close).
+func (b *Batch) carry(tx *sql.Tx) {
+	b.tx, b.stmts = tx, map[string]*sql.Stmt{}
+	b.txs++
+}
+
+// settle ends a rebuild transaction's share of the batch: it writes the
+// log entries, and writes and forgets the documents this transaction did
+// not use (all of them if final), so that the cache holds what recent
+// transactions used, and documents many of them change (a structure's
+// overview, a counsellor's caseload) are read, decoded and written once
+// rather than once per transaction.
+func (b *Batch) settle(final bool) error {
+	idle := func(c *cached) bool { return final || c.used < b.txs }
+	if err := b.writeDocs(idle); err != nil {
+		return err
+	}
+	for k, c := range b.cache {
+		if idle(c) {
+			delete(b.cache, k)
+		}
+	}
+	return b.flushLog()
 }

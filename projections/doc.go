@@ -27,6 +27,12 @@
 // A read model is a set of JSON documents and append-only logs in tables
 // of its own generation; Rebuild fills a new generation from the start of
 // the log while the old one serves, then swaps them in one transaction.
+// A rebuild reads and decodes the next page of events while it applies the
+// current one, keeps the documents recent pages used in memory (a
+// structure's overview or a counsellor's caseload is read and written once,
+// not once per page), writes documents and log entries 128 rows to a
+// statement, and indexes each log once it is full rather than entry by
+// entry.
 // Read models never hold personal data in clear: they keep references to
 // the events' sealed parts and open them when a query answers, so an
 // erased person reads as erased everywhere at once.

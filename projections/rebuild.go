@@ -42,7 +42,7 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 			if err := dropTables(ctx, tx, p.Name(), gens[i]); err != nil { // leftovers of an interrupted rebuild
 				return err
 			}
-			if err := createTables(ctx, tx, db.dialect, p.Name(), gens[i]); err != nil {
+			if err := createTables(ctx, tx, db.dialect, p.Name(), gens[i], false); err != nil {
 				return err
 			}
 		}
@@ -66,14 +66,28 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 	go readPages(ctx, store, codec, head, pages)
 	var done uint64
 	pos := eventstore.Start
+	// One batch per projection lives through the whole replay, keeping
+	// the documents the last page used (Batch.settle). Nothing else writes
+	// the new generation's tables, so its cache cannot go stale.
+	batches := make([]*Batch, len(projections))
 	for page := range pages {
 		if page.err != nil {
 			return page.err
 		}
 		if err := inTx(ctx, db, func(tx *sql.Tx) error {
-			return applyDecoded(ctx, tx, db, projections, gens, page.events)
+			for i, p := range projections {
+				if batches[i] == nil {
+					batches[i] = newBatch(ctx, tx, db, p.Name(), gens[i])
+				} else {
+					batches[i].carry(tx)
+				}
+			}
+			return applyCarried(projections, batches, page.events, false)
 		}); err != nil {
 			return err
+		}
+		for _, b := range batches {
+			b.share(ctx)
 		}
 		pos = page.last
 		done += uint64(page.n)
@@ -81,7 +95,44 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 			progress(done, max(total, done))
 		}
 	}
+	// Write what the batches still hold and index the logs, then swap.
+	if err := inTx(ctx, db, func(tx *sql.Tx) error {
+		for i, p := range projections {
+			if batches[i] != nil {
+				batches[i].carry(tx)
+			}
+			if err := createLogIndex(ctx, tx, db.dialect, p.Name(), gens[i]); err != nil {
+				return err
+			}
+		}
+		return applyCarried(projections, batches, nil, true)
+	}); err != nil {
+		return err
+	}
 	return swap(ctx, store, codec, db, projections, gens, pos)
+}
+
+// applyCarried applies events to the rebuild's batches in tx and settles
+// them (final: the last transaction, which writes every document).
+func applyCarried(projections []Projection, batches []*Batch, events []eventcodec.Decoded, final bool) error {
+	for _, d := range events {
+		for i, p := range projections {
+			if err := p.Apply(batches[i], d); err != nil {
+				return fmt.Errorf("rebuild %s: apply %s@%d: %w", p.Name(), d.Stored.Stream, d.Stored.Revision, err)
+			}
+		}
+	}
+	for _, b := range batches {
+		if b == nil {
+			continue
+		}
+		err := b.settle(final)
+		b.close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type decodedPage struct {
@@ -123,28 +174,6 @@ func readPages(ctx context.Context, store eventstore.Store, codec *eventcodec.Co
 		}
 		from = page.last
 	}
-}
-
-// applyDecoded applies decoded events to every projection's new
-// generation, in tx.
-func applyDecoded(ctx context.Context, tx *sql.Tx, d *DB, projections []Projection, gens []int, events []eventcodec.Decoded) error {
-	batches := make([]*Batch, len(projections))
-	for i, p := range projections {
-		batches[i] = newBatch(ctx, tx, d, p.Name(), gens[i])
-	}
-	for _, d := range events {
-		for i, p := range projections {
-			if err := p.Apply(batches[i], d); err != nil {
-				return fmt.Errorf("rebuild %s: apply %s@%d: %w", p.Name(), d.Stored.Stream, d.Stored.Revision, err)
-			}
-		}
-	}
-	for _, b := range batches {
-		if err := b.flush(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // applyPage applies up to limit events after from to every projection's

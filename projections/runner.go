@@ -135,7 +135,7 @@ func (r *Runner) initialise(ctx context.Context, p Projection) error {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer tx.Rollback()
-	if err := createTables(ctx, tx, r.db.dialect, p.Name(), 1); err != nil {
+	if err := createTables(ctx, tx, r.db.dialect, p.Name(), 1, true); err != nil {
 		return err
 	}
 	if err := saveState(ctx, tx, state{Name: p.Name(), Version: 0, Generation: 1, Status: "new"}); err != nil {
