@@ -5,6 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/parcours/parcours/auditlog"
 )
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -40,5 +44,15 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("migrate read models: %w", err)
 	}
 	fmt.Fprintln(stdout, "read models: schema up to date")
-	return rm.Close()
+	if err := rm.Close(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(sc.Data, 0o700); err != nil {
+		return fmt.Errorf("migrate audit log: create data directory: %w", err)
+	}
+	if err := auditlog.Migrate(ctx, filepath.Join(sc.Data, "auditlog.db")); err != nil {
+		return fmt.Errorf("migrate audit log: %w", err)
+	}
+	fmt.Fprintln(stdout, "audit log: schema up to date")
+	return nil
 }
