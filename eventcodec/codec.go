@@ -185,6 +185,19 @@ func (c *Codec) OpenPersonal(ctx context.Context, ref PersonalRef) (personal []b
 	return p, false, err
 }
 
+// PartKey returns the key of a personal part sealed in version 2, which
+// opens that part and no other (personaldata.OpenWithPartKey): what an
+// evidence bundle hands an auditor. personaldata.ErrErased once the
+// person's key is gone, personaldata.ErrNoPartKey for a version 1 part.
+func (c *Codec) PartKey(ctx context.Context, ref PersonalRef) ([]byte, error) {
+	id, err := eventstore.ParseEventID(ref.EventID)
+	if err != nil {
+		return nil, err
+	}
+	b := personaldata.Binding{Tenant: ref.Tenant, Stream: ref.Stream, EventID: id, Revision: ref.Revision}
+	return c.ring.PartKey(ctx, b, ref.Sealed)
+}
+
 // OpenInto opens a personal part into v (a pointer to the personal struct
 // of its event type). It reports erased instead of failing.
 func (c *Codec) OpenInto(ctx context.Context, ref *PersonalRef, v any) (erased bool, err error) {

@@ -87,7 +87,7 @@ func (f *Files) Put(ctx context.Context, subject string, r io.Reader, maxSize in
 	if err := syncDir(filepath.Dir(dst)); err != nil {
 		return FileRef{}, err
 	}
-	if err := f.ring.store.PutFileKey(ctx, ref.ID, subject, seal(owner, fileKey, fileKeyAD(ref.ID))); err != nil {
+	if err := f.ring.store.PutFileKey(ctx, ref.ID, subject, seal(owner.aead, fileKey, fileKeyAD(ref.ID))); err != nil {
 		os.Remove(dst)
 		return FileRef{}, fmt.Errorf("store file: %w", err)
 	}
@@ -111,7 +111,7 @@ func (f *Files) Open(ctx context.Context, id string) (io.ReadCloser, string, err
 	if err != nil {
 		return nil, subject, fmt.Errorf("open file: %w", err)
 	}
-	fileKey, err := open(owner, wrapped, fileKeyAD(id))
+	fileKey, err := open(owner.aead, wrapped, fileKeyAD(id))
 	if err != nil {
 		return nil, subject, fmt.Errorf("open file %s: %w", id, err)
 	}

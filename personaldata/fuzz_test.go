@@ -9,6 +9,7 @@ import (
 // and never yields personal data without a valid seal.
 func FuzzOpenData(f *testing.F) {
 	f.Add([]byte(`{"sealed":{"v":1,"subject":"person-1","box":"AAAA"}}`))
+	f.Add([]byte(`{"sealed":{"v":2,"subject":"person-1","box":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}`))
 	f.Add([]byte(`{"sealed":null}`))
 	f.Add([]byte(`[1,2]`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Errors of the key ring.
@@ -47,7 +48,17 @@ type Keyring struct {
 	master cipher.AEAD
 
 	mu    sync.Mutex
-	cache map[string]cipher.AEAD
+	cache map[string]*personKey
+
+	sealV1 atomic.Bool // Seal writes version 1 (SetSealVersion)
+}
+
+// personKey is a person's data key: the raw bytes, from which seal v2
+// derives each part's key, and the AEAD that seals v1 parts and wraps the
+// person's file keys.
+type personKey struct {
+	raw  []byte
+	aead cipher.AEAD
 }
 
 const cacheSize = 4096
@@ -58,7 +69,7 @@ func NewKeyring(store KeyStore, masterKey []byte) (*Keyring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("master key: %w", err)
 	}
-	return &Keyring{store: store, master: aead, cache: map[string]cipher.AEAD{}}, nil
+	return &Keyring{store: store, master: aead, cache: map[string]*personKey{}}, nil
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
@@ -85,9 +96,9 @@ func ValidateSubject(subject string) error {
 	return nil
 }
 
-// key returns subject's data key as an AEAD, creating the key if create is
-// set and none exists.
-func (k *Keyring) key(ctx context.Context, subject string, create bool) (cipher.AEAD, error) {
+// key returns subject's data key, creating the key if create is set and
+// none exists.
+func (k *Keyring) key(ctx context.Context, subject string, create bool) (*personKey, error) {
 	if err := ValidateSubject(subject); err != nil {
 		return nil, err
 	}
@@ -111,10 +122,11 @@ func (k *Keyring) key(ctx context.Context, subject string, create bool) (cipher.
 	if err != nil {
 		return nil, fmt.Errorf("unwrap key of %s: %w", subject, err)
 	}
-	a, err = newAEAD(raw)
+	aead, err := newAEAD(raw)
 	if err != nil {
 		return nil, err
 	}
+	a = &personKey{raw: raw, aead: aead}
 	k.mu.Lock()
 	if len(k.cache) >= cacheSize {
 		for s := range k.cache { // drop an arbitrary entry
