@@ -121,17 +121,22 @@ type anchorDoc struct {
 }
 
 // disclosureDoc is disclosure.json: the opened personal parts of exactly
-// the events the dossier refers to, instead of any key.
+// the events the dossier refers to, each with its part key when it was
+// sealed in version 2 (no person's key, ever).
 type disclosureDoc struct {
 	Subject string          `json:"subject"`
 	Parts   []disclosedPart `json:"parts"`
 }
 
 type disclosedPart struct {
-	EventID  string          `json:"event_id"`
-	Revision uint64          `json:"revision"`
-	Type     string          `json:"type"`
-	Erased   bool            `json:"erased,omitempty"`
+	EventID  string `json:"event_id"`
+	Revision uint64 `json:"revision"`
+	Type     string `json:"type"`
+	Erased   bool   `json:"erased,omitempty"`
+	// PartKey opens this event's sealed part, and no other
+	// (personaldata.OpenWithPartKey); absent for a part sealed in version
+	// 1, which has none, and for an erased part.
+	PartKey  []byte          `json:"part_key,omitempty"`
 	Personal json.RawMessage `json:"personal,omitempty"`
 }
 

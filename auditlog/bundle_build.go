@@ -11,6 +11,7 @@ import (
 	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventcodec"
 	"github.com/parcours/parcours/eventstore"
+	"github.com/parcours/parcours/personaldata"
 )
 
 // FileOpener gives the decrypted content of a stored evidence file
@@ -137,7 +138,8 @@ func loggedStream(ctx context.Context, src Sources, stream string, size int64) (
 	}
 }
 
-// disclose opens the personal parts of the events ids names.
+// disclose opens the personal parts of the events ids names, with the
+// part key of each part sealed in version 2.
 func disclose(ctx context.Context, codec *eventcodec.Codec, events []eventstore.Event, ids []string) (disclosureDoc, error) {
 	want := map[string]bool{}
 	for _, id := range ids {
@@ -152,14 +154,39 @@ func disclose(ctx context.Context, codec *eventcodec.Codec, events []eventstore.
 		if err != nil {
 			return doc, fmt.Errorf("bundle: %w", err)
 		}
-		p, erased, err := codec.OpenPersonal(ctx, *d.Personal)
+		part, err := discloseOne(ctx, codec, e, *d.Personal)
 		if err != nil {
 			return doc, fmt.Errorf("bundle: open %s@%d: %w", e.Stream, e.Revision, err)
 		}
 		doc.Subject = d.Subject
-		doc.Parts = append(doc.Parts, disclosedPart{EventID: e.ID.String(), Revision: e.Revision, Type: e.Type, Erased: erased, Personal: p})
+		doc.Parts = append(doc.Parts, part)
 	}
 	return doc, nil
+}
+
+// discloseOne opens one part. A version 2 part is opened with its part
+// key, as the verifier will, so the text and the key handed over agree.
+func discloseOne(ctx context.Context, codec *eventcodec.Codec, e eventstore.Event, ref eventcodec.PersonalRef) (disclosedPart, error) {
+	part := disclosedPart{EventID: e.ID.String(), Revision: e.Revision, Type: e.Type}
+	if ref.Sealed.V != personaldata.SealV2 {
+		p, erased, err := codec.OpenPersonal(ctx, ref)
+		part.Erased, part.Personal = erased, p
+		return part, err
+	}
+	key, err := codec.PartKey(ctx, ref)
+	if errors.Is(err, personaldata.ErrErased) {
+		part.Erased = true
+		return part, nil
+	}
+	if err != nil {
+		return part, err
+	}
+	p, err := personaldata.OpenWithPartKey(key, personaldata.BindingOf(e), ref.Sealed)
+	if err != nil {
+		return part, err
+	}
+	part.PartKey, part.Personal = key, p
+	return part, nil
 }
 
 func partsByID(d disclosureDoc) map[string]disclosedPart {

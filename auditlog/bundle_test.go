@@ -4,13 +4,16 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"testing"
 
 	"github.com/parcours/parcours/auditlog"
 	"github.com/parcours/parcours/commands"
 	"github.com/parcours/parcours/domain"
+	"github.com/parcours/parcours/personaldata"
 )
 
 func TestBundleOfSubmittedDossierVerifies(t *testing.T) {
@@ -23,7 +26,8 @@ func TestBundleOfSubmittedDossierVerifies(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("honest bundle fails:\n%s", out.String())
 	}
-	for _, want := range []string{"RÉSULTAT : le paquet est intègre", "RESULT: the bundle is intact", "3/3 evidence files", "Hash chain intact"} {
+	for _, want := range []string{"RÉSULTAT : le paquet est intègre", "RESULT: the bundle is intact", "3/3 evidence files", "Hash chain intact",
+		"proven by their part key, 0 only attested by the platform's signature (seal v1), 0 erased", "prouvées par leur clé de partie"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
@@ -35,7 +39,8 @@ func TestBundleOfSubmittedDossierVerifies(t *testing.T) {
 			t.Errorf("dossier.html lacks %q", want)
 		}
 	}
-	// Only the parts the dossier refers to are disclosed, and no key.
+	// Only the parts the dossier refers to are disclosed, each with its own
+	// part key, and no key of the person's or the log's.
 	disc := string(entries["disclosure.json"])
 	if strings.Contains(disc, "Zoé Martin") || strings.Contains(string(b), "PRIVATE+KEY") {
 		t.Fatalf("the bundle discloses more than the dossier")
@@ -156,5 +161,85 @@ func TestBundleAfterErasure(t *testing.T) {
 		if strings.HasPrefix(name, "files/") {
 			t.Fatalf("file %s in the bundle of an erased person", name)
 		}
+	}
+}
+
+// A portfolio written partly before seal v2 (its parts sealed in version
+// 1) and partly after: the bundle verifies, the report counts the parts
+// proven by key and those only attested by the signature, and a lie in a
+// version 2 part is caught while one in a version 1 part is not (the
+// limit the package doc states).
+func TestBundleMixedSealVersions(t *testing.T) {
+	w := newWorld(t, auditlog.Config{})
+	if err := w.ring.SetSealVersion(personaldata.SealV1); err != nil {
+		t.Fatal(err)
+	}
+	s := w.seed(1)
+	w.ring.SetSealVersion(personaldata.SealV2)
+	w.now = w.now.Add(3600e9)
+	if _, err := w.h.AddComment(w.ctx, commands.Call{Actor: s.Counsellor}, commands.AddComment{PortfolioID: s.Portfolio,
+		Target: domain.ItemRef{Kind: domain.ItemExperience, ID: "x-1"}, Text: domain.CommentText{Text: "Relu après le dépôt : complet."}}); err != nil {
+		t.Fatal(err)
+	}
+	w.catchUp()
+	raw := w.bundle(s)
+	key := w.log.PublicKey()
+	rep := verify(raw, key)
+	if !rep.OK() {
+		t.Fatalf("honest mixed bundle: %v", failures(rep))
+	}
+	entries, order := unzip(t, raw)
+	disc := entries["disclosure.json"]
+	total := bytes.Count(disc, []byte(`"event_id"`))
+	if keys := bytes.Count(disc, []byte(`"part_key"`)); keys != 1 || total < 5 {
+		t.Fatalf("%d part keys for %d parts, want 1 (the comment written after seal v2)", keys, total)
+	}
+	got := checkFor(rep, "disclosure")
+	for _, want := range []string{
+		fmt.Sprintf("%d personal parts disclosed, exactly those the dossier refers to: 1 proven by their part key, %d only attested by the platform's signature (seal v1), 0 erased", total, total-1),
+		fmt.Sprintf("The %d texts sealed in version 1 are attested by the platform's signature", total-1),
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+
+	lie := func(old, new string) *auditlog.Report {
+		altered := maps.Clone(entries)
+		altered["disclosure.json"] = bytes.Replace(disc, []byte(old), []byte(new), 1)
+		return verify(w.asLyingPlatform(altered, order), key)
+	}
+	if rep := lie("Relu après le dépôt", "Relu avant le dépôt"); rep.OK() || !rep.Failed("disclosure") {
+		t.Errorf("a lie in the v2 part: not detected (%v)", failures(rep))
+	}
+	if rep := lie("avec rigueur", "avec rigueue"); !rep.OK() {
+		t.Errorf("a lie in a v1 part is caught after all (update the package doc): %v", failures(rep))
+	}
+	// A key handed for a v1 part (which has none) is refused.
+	k := partKeyRE.FindSubmatch(disc)[1]
+	withKey := bytes.Replace(disc, []byte(`"type":"ExperienceAdded",`), []byte(`"type":"ExperienceAdded","part_key":"`+string(k)+`",`), 1)
+	altered := maps.Clone(entries)
+	altered["disclosure.json"] = withKey
+	if rep := verify(w.asLyingPlatform(altered, order), key); rep.OK() || !strings.Contains(checkFor(rep, "disclosure"), "a part key given for a part sealed in version 1") {
+		t.Errorf("a key on a v1 part: not refused (%v)", failures(rep))
+	}
+}
+
+// A bundle made before the person's erasure keeps proving its parts: the
+// part keys it holds open those parts for good.
+func TestBundleBeforeErasureStillProves(t *testing.T) {
+	w := newWorld(t, auditlog.Config{})
+	s := w.seed(1)
+	before := w.bundle(s)
+	if _, err := w.ring.Erase(w.ctx, s.Portfolio); err != nil {
+		t.Fatal(err)
+	}
+	rep := verify(before, w.log.PublicKey())
+	if !rep.OK() || !strings.Contains(checkFor(rep, "disclosure"), "proven by their part key, 0 only attested") {
+		t.Fatalf("bundle made before the erasure: %v\n%s", failures(rep), checkFor(rep, "disclosure"))
+	}
+	after := verify(w.bundle(s), w.log.PublicKey())
+	if !after.OK() || !strings.Contains(checkFor(after, "disclosure"), ": 0 proven by their part key, 0 only attested by the platform's signature (seal v1), ") {
+		t.Fatalf("bundle made after the erasure: %v\n%s", failures(after), checkFor(after, "disclosure"))
 	}
 }

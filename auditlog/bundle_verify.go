@@ -58,7 +58,9 @@ type verifier struct {
 // its first event to the head the manifest names; every event's inclusion
 // proof in the checkpoint's tree; the submission's anchor (its inclusion
 // in the anchoring checkpoint, which the bundle's tree extends); that the
-// disclosed personal parts are exactly those the dossier refers to; that
+// disclosed personal parts are exactly those the dossier refers to, and
+// that each part sealed in version 2 is, opened with its part key, what
+// its event's sealed bytes hold; that
 // dossier.json and dossier.html are what the events produce; and every
 // evidence file's SHA-256 against the one its event records.
 func (b *Bundle) Verify(opts VerifyOptions) *Report {

@@ -71,13 +71,10 @@ func (v *verifier) checkDisclosure() {
 		v.r.fail("disclosure", "Divulgation non conforme au dossier", "Disclosure does not match the dossier", err)
 		return
 	}
-	v.parts = partsByID(disc)
-	n := fmt.Sprint(len(disc.Parts))
-	v.r.ok("disclosure", n+" parties personnelles divulguées : exactement celles auxquelles le dossier renvoie, aucune clé",
-		n+" personal parts disclosed: exactly those the dossier refers to, no key")
-	v.r.add("disclosure", StatusInfo,
-		"Ces textes sont attestés par la signature de la plateforme (manifeste) ; sans la clé de la personne, ils ne peuvent être rapprochés cryptographiquement des parties scellées des événements",
-		"These texts are attested by the platform's signature (manifest); without the person's key they cannot be matched cryptographically to the events' sealed parts")
+	n, problems := v.proveParts(disc)
+	if v.reportParts(len(disc.Parts), n, problems) {
+		v.parts = partsByID(disc)
+	}
 }
 
 func (v *verifier) checkDossier() {
@@ -94,17 +91,7 @@ func (v *verifier) checkDossier() {
 }
 
 func (v *verifier) dossierMatches() error {
-	full, err := foldEvents(v.events, v.parts, v.m.DossierID)
-	if err != nil {
-		return err
-	}
-	lv := LogView{Origin: v.key.Name(), PublicKey: strings.TrimSpace(string(v.b.Docs[entryPublicKey])), TreeSize: v.cp.Size, SignedAt: v.cp.Time,
-		SubmissionLeaf: v.proofs.Anchor.LeafIndex, AnchorTreeSize: v.anchor.Size, AnchorSignedAt: v.anchor.Time}
-	view, err := full.view(v.m.DossierID, v.sel, lv)
-	if err != nil {
-		return err
-	}
-	dj, dh, err := renderDossier(view)
+	view, dj, dh, err := v.renderDossier()
 	if err != nil {
 		return err
 	}
@@ -116,6 +103,23 @@ func (v *verifier) dossierMatches() error {
 	}
 	v.view = view
 	return nil
+}
+
+// renderDossier computes the dossier from the events and v.parts, and
+// its dossier.json and dossier.html.
+func (v *verifier) renderDossier() (*DossierView, []byte, []byte, error) {
+	full, err := foldEvents(v.events, v.parts, v.m.DossierID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	lv := LogView{Origin: v.key.Name(), PublicKey: strings.TrimSpace(string(v.b.Docs[entryPublicKey])), TreeSize: v.cp.Size, SignedAt: v.cp.Time,
+		SubmissionLeaf: v.proofs.Anchor.LeafIndex, AnchorTreeSize: v.anchor.Size, AnchorSignedAt: v.anchor.Time}
+	view, err := full.view(v.m.DossierID, v.sel, lv)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dj, dh, err := renderDossier(view)
+	return view, dj, dh, err
 }
 
 func (v *verifier) checkFiles() {

@@ -79,32 +79,46 @@
 //	                            consistency proof from it to the bundle's checkpoint
 //	checkpoint.txt              the latest signed checkpoint
 //	public-key.txt              the log's verifier key
-//	disclosure.json             opened personal parts (see below)
+//	disclosure.json             opened personal parts, with their part keys (see below)
 //	files/                      the dossier's evidence files, decrypted
 //	manifest.json, manifest.sig every entry's SHA-256, the stream's head, signed by the log's key
 //
-// What is disclosed. A person's events are sealed with one AES-GCM key per
-// person (personaldata): that key opens every sealed part of theirs, in
-// every event of the portfolio and beyond, so handing it to an auditor
-// would reveal far more than the dossier, and GCM has no per-message key
-// to hand over instead. So a bundle holds no key at all: disclosure.json
-// carries the opened personal parts of exactly the events the dossier
-// refers to (the experiences and evidence mapped to its blocks, their
-// live tasks, the live evidence attached to them, the attestations of
-// that evidence and those tasks, the comments on any of these and on the
-// dossier; for each, the event that last set its content), and files/
-// the decrypted originals, so the auditor checks each file's SHA-256
-// against the one its (disclosed) event records and can open it. Per-file
-// keys with the encrypted files would prove nothing more: the file's ID
-// and hash come from the same sealed part.
+// What is disclosed. disclosure.json carries the opened personal parts of
+// exactly the events the dossier refers to (the experiences and evidence
+// mapped to its blocks, their live tasks, the live evidence attached to
+// them, the attestations of that evidence and those tasks, the comments
+// on any of these and on the dossier; for each, the event that last set
+// its content), and files/ the decrypted originals, so the auditor checks
+// each file's SHA-256 against the one its (disclosed) event records and
+// can open it. Per-file keys with the encrypted files would prove nothing
+// more: the file's ID and hash come from the same sealed part.
 //
-// The limit: without the person's key, the link between a disclosed
-// plaintext and the sealed bytes the log notarised is attested by the
-// platform's signature over the manifest, not proven. That signature is
-// accountable: anyone who later holds the key (the person, through the
-// portability export) can show a false disclosure. Lifting the limit
-// needs per-event keys in personaldata (seal v2: a key derived per
-// binding, which the bundle could then carry for exactly these events).
+// A person's key opens every sealed part of theirs, in every event of the
+// portfolio and beyond, so a bundle never holds it. Parts sealed in
+// version 2 (personaldata: a key per part, derived with HKDF-SHA256 from
+// the person's key and the part's binding, tenant, stream, subject, event
+// ID and revision) come instead with that part's key (part_key, base64):
+// the verifier opens the sealed part of that event as events.jsonl holds
+// it, the bytes the hash chain and the signed log notarise, and requires
+// the plaintext to be the disclosed text. A part key opens its own part
+// and nothing else, so the auditor receives no more of the person than
+// the disclosed parts; and the platform, which signs the manifest, cannot
+// disclose a text other than the sealed one, hand over a wrong key or
+// another part's, or leave a version 2 part's key out, without the check
+// failing. (It can still say a part is erased, with neither text nor key:
+// that hides a part, it does not falsify one.) A part key, once handed
+// over, opens that one part for good, even after the person's erasure:
+// that is what disclosing it means. A bundle built after the erasure has
+// no key and no text for the erased parts.
+//
+// The limit, for parts sealed in version 1 only (events written before
+// seal v2; GCM under the person's key has no per-message key to hand
+// over): such a part comes without a key, and the link between its
+// disclosed plaintext and the sealed bytes the log notarised is attested
+// by the platform's signature over the manifest, not proven. That
+// signature is accountable: anyone who later holds the key (the person,
+// through the portability export) can show a false disclosure. The report
+// says how many parts were proven by key and how many only attested.
 //
 // # Verification
 //
@@ -114,11 +128,13 @@
 // chain of the portfolio's events from revision 0 to the head the
 // manifest names (so events removed at the end are caught too); every
 // inclusion proof; the anchor; that the disclosure covers exactly the
-// events the dossier refers to; that dossier.json and dossier.html are
-// byte for byte what the events and disclosure produce; and every file's
-// SHA-256. Every JSON entry must be in the canonical form the builder
-// writes, and every signature a single one in canonical base64, so that a
-// bundle has one reading. The key should come from the platform
+// events the dossier refers to, and that each version 2 part's key opens
+// its event's sealed part to exactly the disclosed text; that
+// dossier.json and dossier.html are byte for byte what the events and
+// disclosure produce; and every file's SHA-256. Every JSON entry (part
+// keys included) must be in the canonical form the builder writes, and
+// every signature a single one in canonical base64, so that a bundle has
+// one reading. The key should come from the platform
 // (/v1/audit/public-key, or the certifier's records); without --key the
 // bundle's own is used and the report warns. Authorization to download a
 // bundle is the HTTP layer's: an auditor with a grant on the dossier.

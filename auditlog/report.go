@@ -23,6 +23,9 @@ func (s Status) String() string {
 type Check struct {
 	// Name is stable, for scripts and tests: zip, key, manifest, entries,
 	// checkpoint, chain, inclusion, anchor, disclosure, dossier, files.
+	// The disclosure check covers both which parts are disclosed and what
+	// their part keys prove: how many parts were proven by key, how many
+	// are only attested by the signature (seal v1), how many erased.
 	Name   string `json:"name"`
 	Status Status `json:"status"`
 	FR     string `json:"fr"`

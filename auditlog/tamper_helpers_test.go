@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"maps"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parcours/parcours/auditlog"
 	"github.com/parcours/parcours/domain"
@@ -157,4 +159,97 @@ func relist(t *testing.T, entries map[string][]byte, order []string) map[string]
 	b, _ := json.MarshalIndent(m, "", "  ")
 	out["manifest.json"] = append(b, '\n')
 	return out
+}
+
+// partKeyRE finds the part keys in disclosure.json, in part order.
+var partKeyRE = regexp.MustCompile(`"part_key":"([A-Za-z0-9+/=]+)",`)
+
+// partKeys returns the part keys of disclosure.json, in part order.
+func partKeys(t *testing.T, disclosure []byte) []string {
+	t.Helper()
+	var keys []string
+	for _, m := range partKeyRE.FindAllSubmatch(disclosure, -1) {
+		keys = append(keys, string(m[1]))
+	}
+	if len(keys) < 2 {
+		t.Fatalf("disclosure.json has %d part keys, want at least 2", len(keys))
+	}
+	return keys
+}
+
+// asLyingPlatform finishes a bundle whose disclosure.json was edited the
+// way the platform itself could: dossier.json and dossier.html recomputed
+// from the edited disclosure, the manifest re-listed and signed again
+// with the log's own key. Only the part keys can tell.
+func (w *world) asLyingPlatform(entries map[string][]byte, order []string) []byte {
+	t := w.t.(*testing.T)
+	t.Helper()
+	edited := maps.Clone(entries)
+	dj, dh, err := auditlog.DossierAsClaimed(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited["dossier.json"], edited["dossier.html"] = dj, dh
+	edited["manifest.json"] = canonicalRelist(t, edited, order)
+	key, err := auditlog.LoadOrCreateKey(w.dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(edited["manifest.json"])
+	sig, err := note.Sign(&note.Note{Text: "parcours bundle v1\n" + hex.EncodeToString(sum[:]) + "\n"}, key.Signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited["manifest.sig"] = sig
+	return rezip(t, edited, order)
+}
+
+// checkFor returns the report's lines for check name, in English.
+func checkFor(rep *auditlog.Report, name string) string {
+	var out []string
+	for _, c := range rep.Checks {
+		if c.Name == name {
+			out = append(out, c.Status.String()+" "+c.EN)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// canonicalRelist is manifest.json re-listed for entries, in the exact
+// form the builder writes (so that the log's signature over it is all a
+// forger with the key lacks).
+func canonicalRelist(t *testing.T, entries map[string][]byte, order []string) []byte {
+	t.Helper()
+	type entry struct {
+		Path   string `json:"path"`
+		Size   int64  `json:"size"`
+		SHA256 string `json:"sha256"`
+	}
+	var m struct {
+		Format      string    `json:"format"`
+		Origin      string    `json:"origin"`
+		PortfolioID string    `json:"portfolio_id"`
+		DossierID   string    `json:"dossier_id"`
+		Stream      string    `json:"stream"`
+		Events      int       `json:"events"`
+		HeadHash    string    `json:"head_hash"`
+		TreeSize    int64     `json:"tree_size"`
+		CreatedAt   time.Time `json:"created_at"`
+		Entries     []entry   `json:"entries"`
+	}
+	if err := json.Unmarshal(entries["manifest.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	m.Entries = nil
+	for _, name := range order {
+		if name != "manifest.json" && name != "manifest.sig" {
+			sum := sha256.Sum256(entries[name])
+			m.Entries = append(m.Entries, entry{name, int64(len(entries[name])), hex.EncodeToString(sum[:])})
+		}
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, '\n')
 }

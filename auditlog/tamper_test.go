@@ -3,6 +3,7 @@ package auditlog_test
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"runtime"
@@ -201,5 +202,91 @@ func TestTamperFilesKeysCheckpoints(t *testing.T) {
 		if rep := verify(b, key); !rep.OK() {
 			t.Errorf("honest bundle: false alarm %v", failures(rep))
 		}
+	}
+}
+
+// The platform itself lies about a disclosed part: it holds the log's
+// key, so it re-signs the manifest, and it recomputes the dossier from
+// its edited disclosure. The part keys (seal v2) catch every such lie,
+// in the disclosure check, with the manifest, the entries, the chain and
+// the proofs all holding.
+func TestTamperDisclosedPartsByTheLog(t *testing.T) {
+	w := newWorld(t, auditlog.Config{})
+	s := w.seed(2)
+	raw := w.bundle(s)
+	key := w.log.PublicKey()
+	entries, order := unzip(t, raw)
+	disc := entries["disclosure.json"]
+	keys := partKeys(t, disc)
+	random := make([]byte, 32)
+	rand.Read(random)
+	cases := []struct {
+		name  string
+		edit  func([]byte) []byte
+		says  string // in the report's English
+		shows string // in the forged dossier.html
+	}{
+		{"text altered, true key kept", func(d []byte) []byte {
+			return bytes.Replace(d, []byte("rigueur"), []byte("rigueue"), 1)
+		}, "the disclosed text differs from the one the event's sealed part holds", "avec rigueue"},
+		{"text replaced by another part's, true key kept", func(d []byte) []byte {
+			return bytes.Replace(d, []byte("Fiche de caisse n° 2"), []byte("Fiche de caisse n° 1"), 1)
+		}, "the disclosed text differs", ""},
+		{"two parts' keys swapped", func(d []byte) []byte {
+			d = bytes.Replace(d, []byte(keys[0]), []byte("SWAP"), 1)
+			d = bytes.Replace(d, []byte(keys[1]), []byte(keys[0]), 1)
+			return bytes.Replace(d, []byte("SWAP"), []byte(keys[1]), 1)
+		}, "the part key of another event", ""},
+		{"key replaced by random bytes", func(d []byte) []byte {
+			return bytes.Replace(d, []byte(keys[2]), []byte(base64.StdEncoding.EncodeToString(random)), 1)
+		}, "the part key does not open the event's sealed part (a wrong key)", ""},
+		{"key cut short", func(d []byte) []byte {
+			return bytes.Replace(d, []byte(keys[2]), []byte(base64.StdEncoding.EncodeToString(random[:16])), 1)
+		}, "a wrong key", ""},
+		{"key removed from a v2 part", func(d []byte) []byte {
+			return bytes.Replace(d, []byte(`"part_key":"`+keys[3]+`",`), nil, 1)
+		}, "disclosed without its part key", ""},
+		{"every key removed", func(d []byte) []byte {
+			return partKeyRE.ReplaceAll(d, nil)
+		}, "disclosed without its part key", ""},
+		{"part said erased, its text and key kept", func(d []byte) []byte {
+			return bytes.Replace(d, []byte(`"part_key":"`+keys[0]+`",`), []byte(`"erased":true,"part_key":"`+keys[0]+`",`), 1)
+		}, "a part said to be erased comes with a text or a key", ""},
+	}
+	for _, c := range cases {
+		altered := maps.Clone(entries)
+		altered["disclosure.json"] = c.edit(bytes.Clone(disc))
+		if bytes.Equal(altered["disclosure.json"], disc) {
+			t.Fatalf("%s: the edit changed nothing", c.name)
+		}
+		forged := w.asLyingPlatform(altered, order)
+		if c.shows != "" && !strings.Contains(string(zipEntries(t, forged)["dossier.html"]), c.shows) {
+			t.Fatalf("%s: the forged dossier.html does not show the lie %q", c.name, c.shows)
+		}
+		rep := verify(forged, key)
+		for _, held := range []string{"key", "manifest", "entries", "checkpoint", "chain", "inclusion", "anchor"} {
+			if rep.Failed(held) {
+				t.Errorf("%s: the lying platform's bundle fails %s, so the test proves nothing: %v", c.name, held, failures(rep))
+			}
+		}
+		if rep.OK() || !rep.Failed("disclosure") {
+			t.Errorf("%s: not detected by the part keys (%v)", c.name, failures(rep))
+			continue
+		}
+		if got := checkFor(rep, "disclosure"); !strings.Contains(got, c.says) {
+			t.Errorf("%s: the report does not say %q:\n%s", c.name, c.says, got)
+		}
+	}
+	// The lying platform's machinery, on an honest disclosure: no false alarm.
+	if rep := verify(w.asLyingPlatform(entries, order), key); !rep.OK() {
+		t.Fatalf("honest bundle re-signed: false alarm %v", failures(rep))
+	}
+	rep := verify(raw, key)
+	if !rep.OK() {
+		t.Fatalf("honest bundle: false alarm %v", failures(rep))
+	}
+	n := len(keys)
+	if want := fmt.Sprintf("%d personal parts disclosed, exactly those the dossier refers to: %d proven by their part key, 0 only attested", n, n); !strings.Contains(checkFor(rep, "disclosure"), want) {
+		t.Errorf("report lacks %q:\n%s", want, checkFor(rep, "disclosure"))
 	}
 }

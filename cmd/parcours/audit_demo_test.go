@@ -42,4 +42,9 @@ func TestAuditBundleOfTheDemo(t *testing.T) {
 	if err != nil || !strings.Contains(res, "RESULT: the bundle is intact") {
 		t.Fatalf("verify the demo's bundle: %v\n%s", err, res)
 	}
+	// The demo's parts are sealed in version 2: every disclosed text is
+	// proven by its part key, none only attested.
+	if !strings.Contains(res, "proven by their part key, 0 only attested by the platform's signature (seal v1)") {
+		t.Fatalf("the demo's disclosed texts are not all proven by key:\n%s", res)
+	}
 }
