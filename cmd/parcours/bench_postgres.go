@@ -136,3 +136,28 @@ func (r *pgRaw) InsertTx(ctx context.Context, rows []rawRow) error {
 	}
 	return nil
 }
+
+// scratchSchema returns connString with its search_path set to a new,
+// empty schema named prefix_<random>, and a function that drops it.
+func scratchSchema(ctx context.Context, connString, prefix string) (string, func() error, error) {
+	if kind, _ := (&storeConfig{Store: connString}).kind(); kind != "postgres" {
+		return "", nil, usageError("bench --backend postgres: set PARCOURS_STORE to a postgres:// URL")
+	}
+	var b [4]byte
+	rand.Read(b[:])
+	schema := prefix + "_" + hex.EncodeToString(b[:])
+	u, err := withSearchPath(connString, schema)
+	if err != nil {
+		return "", nil, err
+	}
+	drop := func() error {
+		admin, err := pgx.Connect(context.WithoutCancel(ctx), connString)
+		if err != nil {
+			return fmt.Errorf("bench: connect to %s: %w", redact(connString), err)
+		}
+		defer admin.Close(context.WithoutCancel(ctx))
+		_, err = admin.Exec(context.WithoutCancel(ctx), `DROP SCHEMA IF EXISTS `+schema+` CASCADE`)
+		return err
+	}
+	return u, drop, nil
+}

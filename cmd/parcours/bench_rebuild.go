@@ -34,6 +34,7 @@ func benchRebuild(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	rate := fs.Int("lag-rate", 100, "commands per second during the lag measurement (0: skip it)")
 	lagFor := fs.Duration("lag-duration", 10*time.Second, "how long commands flow during the lag measurement")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the scan and rebuild to this file")
+	backend := fs.String("backend", "sqlite", "sqlite (a temporary directory) or postgres (a scratch schema in the database at PARCOURS_STORE, dropped after)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,8 +43,22 @@ func benchRebuild(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer os.RemoveAll(dir)
+	sc := &storeConfig{Data: dir, MaxEventSize: 1 << 20, SQLiteSync: "FULL"}
+	durability := "read models: synchronous=NORMAL"
+	switch *backend {
+	case "sqlite":
+	case "postgres":
+		url, drop, err := scratchSchema(ctx, os.Getenv("PARCOURS_STORE"), "parcours_bench_rebuild")
+		if err != nil {
+			return err
+		}
+		defer drop()
+		sc.Store, durability = url, "events and read models in PostgreSQL"
+	default:
+		return usageError("bench rebuild: --backend sqlite or postgres")
+	}
 	log := slog.New(slog.DiscardHandler)
-	sys, err := openSystem(ctx, &storeConfig{Data: dir, MaxEventSize: 1 << 20, SQLiteSync: "FULL"}, true, log)
+	sys, err := openSystem(ctx, sc, true, log)
 	if err != nil {
 		return err
 	}
@@ -76,9 +91,9 @@ func benchRebuild(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	rebuildTime := time.Since(t1)
 	value, base := float64(scanned)/rebuildTime.Seconds(), float64(scanned)/scanTime.Seconds()
-	printBench(stdout, *asJSON, benchLine{Bench: "rebuild", Case: fmt.Sprintf("%d-events", scanned), Backend: "sqlite",
+	printBench(stdout, *asJSON, benchLine{Bench: "rebuild", Case: fmt.Sprintf("%d-events", scanned), Backend: *backend,
 		Value: round1(value), Unit: "events/s", Baseline: round1(base), Ratio: float64(int(value/base*1000)) / 1000,
-		Seconds: round1(rebuildTime.Seconds()), PeakRSSMB: peakRSSMB(), Machine: machine(), Durability: "read models: synchronous=NORMAL"})
+		Seconds: round1(rebuildTime.Seconds()), PeakRSSMB: peakRSSMB(), Machine: machine(), Durability: durability})
 	if *rate <= 0 {
 		return nil
 	}
