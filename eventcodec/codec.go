@@ -5,7 +5,6 @@ package eventcodec
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,6 +12,9 @@ import (
 	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/personaldata"
+	// A drop-in encoding/json, about twice as fast on these hot paths
+	// (decoding every event, encoding every read-model document).
+	"github.com/segmentio/encoding/json"
 )
 
 // Codec turns domain events into stored events and back: the clear part is

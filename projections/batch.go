@@ -3,12 +3,15 @@ package projections
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"sync"
+
+	// A drop-in encoding/json, about twice as fast on these hot paths
+	// (decoding every event, encoding every read-model document).
+	"github.com/segmentio/encoding/json"
 )
 
 // A read model is a set of JSON documents, each named by a namespace and a
