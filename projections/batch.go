@@ -75,8 +75,15 @@ type Batch struct {
 	// logRows holds the ns, key and doc of each log entry not yet
 	// written: flush inserts them many rows to a statement.
 	logRows []any
-	// txs counts the transactions a rebuild's batch was carried to.
+	// txs numbers the rebuild page the batch is applying.
 	txs int
+	// A pipelined rebuild's batch has no transaction: rec collects its
+	// statements for the writer goroutine, pend holds the documents handed
+	// over and not yet committed, and reads go to the reader pool through
+	// pend (pipeline.go).
+	rec  *[]recorded
+	pend *pending
+	db   *DB
 	// prepare is false on PostgreSQL, where pgx keeps prepared statements
 	// per connection: preparing per batch would only add round trips.
 	prepare bool
@@ -89,12 +96,12 @@ type cached struct {
 	exists  bool
 	dirty   bool
 	deleted bool // deleted in this batch (until a Put)
-	used    int  // the last transaction (Batch.txs) that read or wrote it
+	used    int  // the last rebuild page (Batch.txs) that read or wrote it
 }
 
 func newBatch(ctx context.Context, tx *sql.Tx, db *DB, name string, gen int) *Batch {
 	return &Batch{ctx: ctx, tx: tx, docs: docsTable(name, gen), log: logTable(name, gen), cache: map[docKey]*cached{},
-		stmts: map[string]*sql.Stmt{}, prepare: db.dialect == sqliteDialect, shared: &db.stmts, writer: db.writer}
+		stmts: map[string]*sql.Stmt{}, prepare: db.dialect == sqliteDialect, shared: &db.stmts, writer: db.writer, db: db}
 }
 
 // stmt returns the batch's prepared statement for query.
@@ -123,6 +130,10 @@ func (b *Batch) stmt(query string) (*sql.Stmt, error) {
 
 // exec runs query in the batch's transaction.
 func (b *Batch) exec(query string, args ...any) error {
+	if b.rec != nil {
+		*b.rec = append(*b.rec, recorded{query: query, args: append([]any(nil), args...)})
+		return nil
+	}
 	if !b.prepare {
 		_, err := b.tx.ExecContext(b.ctx, query, args...)
 		return err
@@ -194,11 +205,16 @@ func Get[T any](b *Batch, ns, key string) (*T, bool, error) {
 	}
 	v := new(T)
 	var raw []byte
-	row, err := b.queryRow(`SELECT doc FROM `+b.docs+` WHERE ns = $1 AND key = $2`, ns, key)
-	if err != nil {
-		return nil, false, err
+	var err error
+	if b.pend != nil {
+		raw, err = b.pend.read(b, k)
+	} else {
+		var row *sql.Row
+		if row, err = b.queryRow(`SELECT doc FROM `+b.docs+` WHERE ns = $1 AND key = $2`, ns, key); err != nil {
+			return nil, false, err
+		}
+		err = row.Scan(&raw)
 	}
-	err = row.Scan(&raw)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		b.cache[k] = &cached{v: v, used: b.txs}
@@ -256,6 +272,7 @@ func (b *Batch) writeDocs(pick func(*cached) bool) error {
 			if err := b.exec(`DELETE FROM `+b.docs+` WHERE ns = $1 AND key = $2`, k.ns, k.key); err != nil {
 				return fmt.Errorf("delete %s/%s: %w", k.ns, k.key, err)
 			}
+			b.pend.handOver(k, nil, b.txs)
 			c.dirty = false
 			continue
 		}
@@ -263,6 +280,7 @@ func (b *Batch) writeDocs(pick func(*cached) bool) error {
 		if err != nil {
 			return fmt.Errorf("encode %s/%s: %w", k.ns, k.key, err)
 		}
+		b.pend.handOver(k, raw, b.txs)
 		rows = append(rows, k.ns, k.key, raw)
 		c.dirty = false
 	}
@@ -323,17 +341,9 @@ func (b *Batch) flushLog() error {
 	return nil
 }
 
-// carry moves the batch, with its cached documents and unwritten log
-// entries, to the next transaction of a rebuild; the previous one's
-// statements must have been released (close).
-func (b *Batch) carry(tx *sql.Tx) {
-	b.tx, b.stmts = tx, map[string]*sql.Stmt{}
-	b.txs++
-}
-
-// settle ends a rebuild transaction's share of the batch: it writes the
-// log entries, and writes and forgets the documents this transaction did
-// not use (all of them if final), so that the cache holds what recent
+// settle ends a rebuild page's share of the batch: it writes the log
+// entries, and writes and forgets the documents this page did not use
+// (all of them if final), so that the cache holds what recent
 // transactions used, and documents many of them change (a structure's
 // overview, a counsellor's caseload) are read, decoded and written once
 // rather than once per transaction.

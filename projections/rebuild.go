@@ -67,46 +67,81 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 	var done uint64
 	pos := eventstore.Start
 	// One batch per projection lives through the whole replay, keeping
-	// the documents the last page used (Batch.settle). Nothing else writes
-	// the new generation's tables, so its cache cannot go stale.
+	// the documents recent pages used (Batch.settle), and hands what each
+	// page changed to the writer goroutine (pipeline.go).
 	batches := make([]*Batch, len(projections))
-	for page := range pages {
-		if page.err != nil {
-			return page.err
+	pends := make([]*pending, len(projections))
+	var rec []recorded
+	for i, p := range projections {
+		pends[i] = &pending{docs: map[docKey]pendingDoc{}}
+		batches[i] = newBatch(ctx, nil, db, p.Name(), gens[i])
+		batches[i].rec, batches[i].pend = &rec, pends[i]
+	}
+	sets := make(chan writeSet, 1)
+	written := make(chan error, 1)
+	go func() {
+		err := writePages(ctx, db, sets, pends)
+		if err != nil {
+			cancel() // stops the reader, and the applier at its next hand-over
 		}
-		if err := inTx(ctx, db, func(tx *sql.Tx) error {
-			for i, p := range projections {
-				if batches[i] == nil {
-					batches[i] = newBatch(ctx, tx, db, p.Name(), gens[i])
-				} else {
-					batches[i].carry(tx)
-				}
-			}
-			return applyCarried(projections, batches, page.events, false)
-		}); err != nil {
-			return err
+		for range sets { // let the applier finish sending
 		}
-		for _, b := range batches {
-			b.share(ctx)
-		}
-		pos = page.last
-		done += uint64(page.n)
-		if progress != nil {
-			progress(done, max(total, done))
+		written <- err
+	}()
+	send := func(ws writeSet) error {
+		select {
+		case sets <- ws:
+			return nil
+		case <-ctx.Done():
+			return errWriterStopped
 		}
 	}
-	// Write what the batches still hold and index the logs, then swap.
-	if err := inTx(ctx, db, func(tx *sql.Tx) error {
-		for i, p := range projections {
-			if batches[i] != nil {
-				batches[i].carry(tx)
+	apply := func() error {
+		page := 0
+		for pg := range pages {
+			if pg.err != nil {
+				return pg.err
 			}
-			if err := createLogIndex(ctx, tx, db.dialect, p.Name(), gens[i]); err != nil {
+			page++
+			for _, b := range batches {
+				b.txs = page
+			}
+			if err := applyCarried(projections, batches, pg.events, false); err != nil {
 				return err
 			}
+			if err := send(writeSet{page: page, stmts: rec}); err != nil {
+				return err
+			}
+			rec = nil
+			pos = pg.last
+			done += uint64(pg.n)
+			if progress != nil {
+				progress(done, max(total, done))
+			}
 		}
-		return applyCarried(projections, batches, nil, true)
-	}); err != nil {
+		// Write what the batches still hold and index the logs.
+		page++
+		for _, b := range batches {
+			b.txs = page
+		}
+		if err := applyCarried(projections, batches, nil, true); err != nil {
+			return err
+		}
+		return send(writeSet{page: page, stmts: rec, final: func(tx *sql.Tx) error {
+			for i, p := range projections {
+				if err := createLogIndex(ctx, tx, db.dialect, p.Name(), gens[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}})
+	}
+	err = apply()
+	close(sets)
+	if werr := <-written; werr != nil {
+		return fmt.Errorf("rebuild: %w", werr)
+	}
+	if err != nil {
 		return err
 	}
 	return swap(ctx, store, codec, db, projections, gens, pos)
