@@ -154,9 +154,10 @@ func (c *Codec) DecodeClear(s eventstore.Event) (Decoded, error) {
 			return Decoded{}, fmt.Errorf("decode %s@%d: %w", s.Stream, s.Revision, err)
 		}
 		if env.Sealed != nil {
-			b := personaldata.BindingOf(s)
+			// The binding personaldata.BindingOf gives, from the
+			// metadata already decoded rather than decoding it again.
 			d.Subject = env.Sealed.Subject
-			d.Personal = &PersonalRef{Type: s.Type, Tenant: b.Tenant, Stream: b.Stream, EventID: b.EventID.String(), Revision: b.Revision, Sealed: *env.Sealed}
+			d.Personal = &PersonalRef{Type: s.Type, Tenant: d.Meta.Tenant, Stream: s.Stream, EventID: s.ID.String(), Revision: s.Revision, Sealed: *env.Sealed}
 		}
 	}
 	return d, nil

@@ -87,9 +87,11 @@ type writeSet struct {
 	final func(*sql.Tx) error // run last in the last page's transaction
 }
 
-// writePages runs each write set in a transaction of its own, in order,
-// and tells the batches' pending documents what is committed. It returns
-// at the first error, or when in closes.
+// writePages runs the write sets in order, each set waiting when the
+// last transaction ends going into one transaction together (up to
+// maxSetsPerTx: fewer commits, and pages changed by several sets written
+// once), and tells the batches' pending documents what is committed. It
+// returns at the first error, or when in closes.
 func writePages(ctx context.Context, db *DB, in <-chan writeSet, pends []*pending) error {
 	prepared := map[string]*sql.Stmt{} // SQLite: statements prepared on the writer
 	defer func() {
@@ -98,34 +100,51 @@ func writePages(ctx context.Context, db *DB, in <-chan writeSet, pends []*pendin
 		}
 	}()
 	for ws := range in {
+		sets := []writeSet{ws}
+	more:
+		for len(sets) < maxSetsPerTx && sets[len(sets)-1].final == nil {
+			select {
+			case next, ok := <-in:
+				if !ok {
+					break more
+				}
+				sets = append(sets, next)
+			default:
+				break more
+			}
+		}
 		if db.dialect == sqliteDialect {
 			// Prepared before the transaction: the writer pool has one
 			// connection, which the transaction then holds.
-			for _, r := range ws.stmts {
-				if _, ok := prepared[r.query]; ok {
-					continue
+			for _, ws := range sets {
+				for _, r := range ws.stmts {
+					if _, ok := prepared[r.query]; ok {
+						continue
+					}
+					st, err := db.writer.PrepareContext(ctx, r.query)
+					if err != nil {
+						return err
+					}
+					prepared[r.query] = st
 				}
-				st, err := db.writer.PrepareContext(ctx, r.query)
-				if err != nil {
-					return err
-				}
-				prepared[r.query] = st
 			}
 		}
 		err := inTx(ctx, db, func(tx *sql.Tx) error {
-			for _, r := range ws.stmts {
-				var err error
-				if st, ok := prepared[r.query]; ok {
-					_, err = tx.StmtContext(ctx, st).ExecContext(ctx, r.args...)
-				} else {
-					_, err = tx.ExecContext(ctx, r.query, r.args...)
+			for _, ws := range sets {
+				for _, r := range ws.stmts {
+					var err error
+					if st, ok := prepared[r.query]; ok {
+						_, err = tx.StmtContext(ctx, st).ExecContext(ctx, r.args...)
+					} else {
+						_, err = tx.ExecContext(ctx, r.query, r.args...)
+					}
+					if err != nil {
+						return err
+					}
 				}
-				if err != nil {
-					return err
+				if ws.final != nil {
+					return ws.final(tx)
 				}
-			}
-			if ws.final != nil {
-				return ws.final(tx)
 			}
 			return nil
 		})
@@ -133,11 +152,14 @@ func writePages(ctx context.Context, db *DB, in <-chan writeSet, pends []*pendin
 			return err
 		}
 		for _, p := range pends {
-			p.committed(ws.page)
+			p.committed(sets[len(sets)-1].page)
 		}
 	}
 	return nil
 }
+
+// maxSetsPerTx bounds the pages one writer transaction takes.
+const maxSetsPerTx = 2
 
 // errWriterStopped: the writer goroutine ended before the applier handed
 // it everything (its own error is returned instead).
