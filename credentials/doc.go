@@ -56,6 +56,43 @@
 // who left a structure can still authenticate until their session ends but
 // can no longer act in it.
 //
+// # Erasure
+//
+// When a person is erased (GDPR art. 17: `parcours admin erase-person` and
+// DELETE /v1/people/{id}, which crypto-shred their data with
+// commands.Erase), the erasure path then calls Service.ForgetPerson: in
+// one transaction, their accounts are deleted in every structure (a
+// person ID names one person, whose data key is erased everywhere), with
+// their email and password hash, and so are their sessions; every API
+// token acting as them is revoked. Token rows stay, revoked, like those
+// revoked by an admin: the audit of a token's use keeps them, and they
+// hold no personal data beside the pseudonymous person ID (tokens a person
+// created for an app act as the app, and stay). From then on their
+// password, their sessions and their tokens are refused like unknown or
+// revoked ones. Forgetting is idempotent. It runs only after the erasure
+// succeeded (a refused or failed erasure touches no credential); if it
+// fails after the keys were destroyed, the erasure path says so (the API
+// answers 500 erasure-incomplete) and running the same erasure again,
+// which is harmless, finishes it: the admin can, and so can the person,
+// whose credentials still work until then.
+//
+// Deleted rows must not stay in the storage. credentials.db is opened
+// with secure_delete, which overwrites deleted content with zeros, and
+// ForgetPerson then checkpoints the WAL and truncates it (it holds the
+// pages as they were before). In PostgreSQL a DELETE only marks the row
+// version dead: its bytes stay in the table's and the email index's pages
+// until VACUUM, and a plain VACUUM makes the space reusable without
+// having to overwrite it; so ForgetPerson rewrites credentials_users with VACUUM
+// FULL (new files, the old ones removed), as personaldata does for its key
+// tables; it takes an exclusive lock on the account table for the length
+// of the rewrite, which stalls logins briefly. Copies outside the live
+// files are beyond reach and age out: PostgreSQL's write-ahead log and
+// its archive, replicas' and backups' copies, and blocks the file system
+// freed. Erasure is rare, so the person's accounts and tokens are found by
+// scanning their tables (no index on the person ID). In memory, the login
+// rate limiter keeps an email tried recently as a bucket key until a sweep
+// or a restart; nothing of it is written.
+//
 // # Authenticate and cross-site requests
 //
 // Service.Authenticate reads "Authorization: Bearer prc_…" or the

@@ -12,7 +12,14 @@ import (
 )
 
 // Postgres keeps credentials in the credentials_* tables of PostgreSQL,
-// apart from the events.
+// apart from the events. A DELETE only marks a row dead: its bytes (an
+// erased person's email and password hash) stay in the table's and the
+// email index's pages until VACUUM reclaims the space, and even a plain
+// VACUUM only marks that space free for reuse. So ForgetPerson, like
+// personaldata's key tables, rewrites credentials_users with VACUUM FULL,
+// which writes new files and removes the old ones. Copies in PostgreSQL's
+// write-ahead log, its archive, replicas and base backups age out with
+// them (see the package doc).
 type Postgres struct {
 	pool *pgxpool.Pool
 }
@@ -242,4 +249,38 @@ func (p *Postgres) RevokeToken(ctx context.Context, tenant, id string, t time.Ti
 
 func (p *Postgres) TouchToken(ctx context.Context, id string, t time.Time) error {
 	return p.execOne(ctx, "touch token", `UPDATE credentials_tokens SET last_used_at = $1 WHERE id = $2`, t, id)
+}
+
+// ForgetPerson implements Store: the deletions and revocations in one
+// transaction, then VACUUM FULL of credentials_users (which cannot run in
+// a transaction). Sessions and tokens hold no personal data beside
+// pseudonymous IDs, so their tables are not rewritten. A retry after a
+// failed VACUUM finds nothing to delete and vacuums again.
+func (p *Postgres) ForgetPerson(ctx context.Context, personID string, t time.Time) (Forgotten, error) {
+	var f Forgotten
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		for _, step := range []struct {
+			n     *int
+			query string
+			args  []any
+		}{
+			{&f.Sessions, `DELETE FROM credentials_sessions WHERE user_id IN (SELECT id FROM credentials_users WHERE person_id = $1)`, []any{personID}},
+			{&f.Accounts, `DELETE FROM credentials_users WHERE person_id = $1`, []any{personID}},
+			{&f.Tokens, `UPDATE credentials_tokens SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL`, []any{personID, t}},
+		} {
+			tag, err := tx.Exec(ctx, step.query, step.args...)
+			if err != nil {
+				return err
+			}
+			*step.n = int(tag.RowsAffected())
+		}
+		return nil
+	})
+	if err != nil {
+		return Forgotten{}, fmt.Errorf("forget %s: %w", personID, err)
+	}
+	if _, err := p.pool.Exec(ctx, `VACUUM (FULL) credentials_users`); err != nil {
+		return f, fmt.Errorf("forget %s: credentials deleted, but vacuum of the account table failed (forget again): %w", personID, err)
+	}
+	return f, nil
 }

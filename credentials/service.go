@@ -266,3 +266,19 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	}
 	return s.store.DeleteSession(ctx, digest(token))
 }
+
+// ForgetPerson removes the credentials of person personID once their
+// personal data is erased (GDPR art. 17: commands.Erase): their accounts
+// in every structure, with their email and password hash, are deleted
+// with their sessions, so they can no longer log in and their open
+// sessions are refused; every API token acting as them is revoked (kept,
+// revoked, for the audit of its use). It does not authorize: the erasure
+// paths call it after the erasure they authorized succeeded. Calling it
+// again is no error, and finishes a call that failed (see
+// Store.ForgetPerson).
+func (s *Service) ForgetPerson(ctx context.Context, personID string) (Forgotten, error) {
+	if !domain.ValidID(personID) {
+		return Forgotten{}, invalid("person_id", "must be 1 to 64 letters, digits, '-' or '_'")
+	}
+	return s.store.ForgetPerson(ctx, personID, s.now())
+}

@@ -15,7 +15,11 @@ import (
 
 // SQLite keeps credentials in their own file (credentials.db in the data
 // directory), apart from the events: backups of the ledger hold no
-// password hash, and logins never wait on the event log's writer.
+// password hash, and logins never wait on the event log's writer. The file
+// is opened with secure_delete on, so that deleted rows (an erased
+// person's email and password hash) are overwritten with zeros rather
+// than left in free space; ForgetPerson then checkpoints and truncates the
+// write-ahead log, which still holds older copies of the changed pages.
 type SQLite struct {
 	db *sql.DB
 }
@@ -40,7 +44,7 @@ var sqliteMigrations = []string{
 
 func sqliteDSN(path string) string {
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "secure_delete(ON)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -245,4 +249,64 @@ func (s *SQLite) RevokeToken(ctx context.Context, tenant, id string, t time.Time
 
 func (s *SQLite) TouchToken(ctx context.Context, id string, t time.Time) error {
 	return s.execOne(ctx, "touch token", `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, micro(t), id)
+}
+
+// ForgetPerson implements Store. With secure_delete on, the deleted rows
+// are zeroed in the pages written to the WAL; the checkpoint that follows
+// copies those pages into the file and truncates the WAL, where the pages
+// as they were before (with the email) would otherwise stay until
+// overwritten. A retry after a failed checkpoint finds nothing to delete
+// and checkpoints again.
+func (s *SQLite) ForgetPerson(ctx context.Context, personID string, t time.Time) (Forgotten, error) {
+	var f Forgotten
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return f, fmt.Errorf("forget %s: begin transaction: %w", personID, err)
+	}
+	defer tx.Rollback()
+	for _, step := range []struct {
+		n     *int
+		query string
+		args  []any
+	}{
+		{&f.Sessions, `DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE person_id = ?)`, []any{personID}},
+		{&f.Accounts, `DELETE FROM users WHERE person_id = ?`, []any{personID}},
+		{&f.Tokens, `UPDATE api_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL`, []any{micro(t), personID}},
+	} {
+		res, err := tx.ExecContext(ctx, step.query, step.args...)
+		if err != nil {
+			return Forgotten{}, fmt.Errorf("forget %s: %w", personID, err)
+		}
+		n, _ := res.RowsAffected()
+		*step.n = int(n)
+	}
+	if err := tx.Commit(); err != nil {
+		return Forgotten{}, fmt.Errorf("forget %s: commit: %w", personID, err)
+	}
+	if err := s.checkpoint(ctx); err != nil {
+		return f, fmt.Errorf("forget %s: credentials deleted, but %w (forget again)", personID, err)
+	}
+	return f, nil
+}
+
+// checkpoint copies the WAL into the file and truncates it, waiting for
+// readers that hold it (as personaldata's key file does).
+func (s *SQLite) checkpoint(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		var busy, logFrames, done int
+		if err := s.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+			return fmt.Errorf("checkpoint credentials file: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		if attempt == 50 {
+			return errors.New("checkpoint credentials file: still busy after 50 attempts; deleted rows may remain in the WAL until the next checkpoint")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }

@@ -44,7 +44,26 @@ type Store interface {
 	// TouchToken records that a token was used at t.
 	TouchToken(ctx context.Context, id string, t time.Time) error
 
+	// ForgetPerson removes the credentials of an erased person, in one
+	// transaction: it deletes their accounts (in every structure: a person
+	// ID names one person, whose data key is erased everywhere) with their
+	// sessions, and revokes at t every token acting as them. Token rows
+	// stay, revoked, as RevokeToken leaves them: the audit of their use
+	// keeps them, and they hold no personal data beside the pseudonymous
+	// person ID. Then it scrubs what the deleted rows left in the storage
+	// (see the implementations); if only that fails, the rows are gone and
+	// the error says so, and calling again scrubs again. Forgetting a
+	// person again, or one who had no credential, is no error.
+	ForgetPerson(ctx context.Context, personID string, t time.Time) (Forgotten, error)
+
 	Close() error
+}
+
+// Forgotten says what ForgetPerson did.
+type Forgotten struct {
+	Accounts int // accounts deleted
+	Sessions int // their sessions deleted
+	Tokens   int // tokens revoked now (those revoked before are not counted)
 }
 
 // Sentinel errors of the Store contract.
