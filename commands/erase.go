@@ -53,7 +53,11 @@ func (h *Handler) ErasePerson(ctx context.Context, call Call, ring *personaldata
 // holds no personal data, in their person stream, attributed to by. The
 // caller authorizes. Erasing again is safe: it finds nothing left to
 // destroy and records the event again, so a failure between the two steps
-// is repaired by retrying.
+// is repaired by retrying. The person's logins, sessions and API tokens
+// are not its business: once it succeeded, the erase paths (the API's
+// DELETE /v1/people/{id}, `parcours admin erase-person`) call
+// credentials.Service.ForgetPerson, and a retry of a whole erasure, which
+// passes here again, reaches that step again.
 func Erase(ctx context.Context, store eventstore.Store, ring *personaldata.Keyring, files *personaldata.Files, id string, by domain.Actor, now time.Time) (Result, personaldata.ErasureReport, error) {
 	if !domain.ValidID(id) {
 		return Result{}, personaldata.ErasureReport{}, &domain.Error{Kind: domain.KindInvalid, Field: "person", Reason: "must be 1 to 64 letters, digits, '-' or '_'"}

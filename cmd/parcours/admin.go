@@ -70,12 +70,27 @@ func adminErase(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !domain.ValidID(id) {
 		return usageError("admin erase-person: %q is not a valid person ID", id)
 	}
+	// The credentials are opened before anything is destroyed, so that a
+	// store that cannot be opened stops the erasure before it starts.
+	creds, err := openCredentials(ctx, sc, false, nil) // forgetting checks no enrolment
+	if err != nil {
+		return fmt.Errorf("open credentials: %w", err)
+	}
+	defer creds.Close()
 	operator := domain.Actor{PersonID: "operator", Role: domain.RoleOperator}
 	res, rep, err := commands.Erase(ctx, store, v.ring, v.files, id, operator, time.Now())
 	if err != nil {
-		return err
+		return err // the credentials are untouched
 	}
 	fmt.Fprintf(stdout, "erased %s: key destroyed, %d files destroyed, recorded in %s at revision %d\n", id, rep.Files, res.Stream, res.Revision)
+	// Then the logins, sessions and API tokens. If this fails, the data is
+	// erased and the credentials not yet: running the command again erases
+	// again (harmless) and retries this.
+	f, err := creds.ForgetPerson(ctx, id)
+	if err != nil {
+		return fmt.Errorf("%s is erased, but their logins and API tokens could not all be removed (run erase-person again): %w", id, err)
+	}
+	fmt.Fprintf(stdout, "forgot %s's credentials: %d logins and %d sessions deleted, %d API tokens revoked\n", id, f.Accounts, f.Sessions, f.Tokens)
 	return nil
 }
 

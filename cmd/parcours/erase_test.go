@@ -7,11 +7,16 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/personaldata"
 )
@@ -200,4 +205,197 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// serveIn runs `parcours serve` on dir, with the store flags storeArgs,
+// until the test ends, and returns its base URL once it answers.
+func serveIn(t *testing.T, dir string, storeArgs ...string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", addr, "--data", dir}, storeArgs...), io.Discard, io.Discard, slog.New(slog.DiscardHandler))
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	base := "http://" + addr
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			return base
+		}
+	}
+	t.Fatal("serve did not answer")
+	return ""
+}
+
+// TestEraseForgetsLogins: Zoé and Luc each have a password login, a
+// session and an API token, on a running service (embedded, and on
+// PostgreSQL). Zoé is erased through the API by her structure's admin,
+// Luc with `admin erase-person` while the service runs. Afterwards their
+// logins fail, their sessions and tokens get 401, their email is nowhere
+// in the credential store (embedded: in no file of the data directory,
+// credentials.db and its WAL included), and the admin and the app are
+// untouched.
+func TestEraseForgetsLogins(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		eraseForgetsLogins(t, nil, func(t *testing.T, dir, email string) []string { return findInDir(t, dir, []byte(email)) })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		store := postgresStore(t)
+		eraseForgetsLogins(t, []string{"--store", store}, func(t *testing.T, dir, email string) []string {
+			conn, err := pgx.Connect(context.Background(), store)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(context.Background())
+			var n int
+			if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM credentials_users WHERE email = $1`, email).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			found := findInDir(t, dir, []byte(email))
+			if n > 0 {
+				found = append(found, "credentials_users")
+			}
+			return found
+		})
+	})
+}
+
+// eraseForgetsLogins runs TestEraseForgetsLogins with the store flags
+// storeArgs; where lists the places an email is stored in.
+func eraseForgetsLogins(t *testing.T, storeArgs []string, where func(t *testing.T, dir, email string) []string) {
+	dir := t.TempDir()
+	cmd := func(args ...string) (string, error) {
+		t.Helper()
+		return runCmd(t, append(append(args, "--data", dir), storeArgs...)...)
+	}
+	token := func(out string) string {
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "prc_") {
+				return line
+			}
+		}
+		t.Fatalf("no token printed:\n%s", out)
+		return ""
+	}
+	t.Setenv("PARCOURS_PASSWORD", testPassword)
+	if out, err := cmd("migrate"); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	if out, err := cmd("admin", "create-structure", "--name", "Mission Locale", "--seats", "5", "--id", "s-ml"); err != nil {
+		t.Fatalf("create-structure: %v\n%s", err, out)
+	}
+	if out, err := cmd("admin", "create-user", "--structure", "s-ml", "--email", "awa@example.org", "--role", "structure_admin", "--name", "Awa Diallo", "--person-id", "p-awa"); err != nil {
+		t.Fatalf("create-user: %v\n%s", err, out)
+	}
+	out, err := cmd("admin", "create-token", "--structure", "s-ml", "--role", "counsellor", "--person-id", "p-crm", "--name", "CRM sync", "--enrol", "CRM app")
+	if err != nil {
+		t.Fatalf("create-token: %v\n%s", err, out)
+	}
+	appToken := token(out)
+	people := map[string]struct{ email, name, token string }{
+		"p-zoe": {email: "zoe.kowalczyk-ferrand@example.org", name: "Zoé Kowalczyk-Ferrand"},
+		"p-luc": {email: "luc.arnaud-bellamy@example.org", name: "Luc Arnaud-Bellamy"},
+	}
+	for id, p := range people {
+		if out, err := cmd("admin", "create-user", "--structure", "s-ml", "--email", p.email, "--role", "beneficiary", "--name", p.name, "--person-id", id); err != nil {
+			t.Fatalf("create-user %s: %v\n%s", id, err, out)
+		}
+		out, err := cmd("admin", "create-token", "--structure", "s-ml", "--role", "beneficiary", "--person-id", id, "--name", "appli")
+		if err != nil {
+			t.Fatalf("create-token %s: %v\n%s", id, err, out)
+		}
+		p.token = token(out)
+		people[id] = p
+	}
+	base := serveIn(t, dir, storeArgs...)
+	login := func(email string) (*http.Cookie, int) {
+		t.Helper()
+		resp, err := http.Post(base+"/v1/session", "application/json", strings.NewReader(`{"email":"`+email+`","password":"`+testPassword+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if cs := resp.Cookies(); len(cs) == 1 {
+			return cs[0], resp.StatusCode
+		}
+		return nil, resp.StatusCode
+	}
+	send := func(method, path string, cookie *http.Cookie, token string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, nil)
+		if cookie != nil {
+			req.AddCookie(cookie)
+			req.Header.Set("Origin", base)
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	sessions := map[string]*http.Cookie{}
+	for id, p := range people {
+		c, status := login(p.email)
+		if status != 200 || send("GET", "/v1/me", c, "") != 200 || send("GET", "/v1/me", nil, p.token) != 200 {
+			t.Fatalf("%s before erasure: login %d", id, status)
+		}
+		sessions[id] = c
+		if len(where(t, dir, p.email)) == 0 {
+			t.Fatalf("search control: %s's email is not found before erasure", id)
+		}
+	}
+	admin, status := login("awa@example.org")
+	if status != 200 {
+		t.Fatalf("admin login: %d", status)
+	}
+
+	if s := send("DELETE", "/v1/people/p-zoe", admin, ""); s != 204 {
+		t.Fatalf("erasure through the API: %d", s)
+	}
+	out, err = cmd("admin", "erase-person", "p-luc")
+	if err != nil || !strings.Contains(out, "forgot p-luc's credentials: 1 logins and 1 sessions deleted, 1 API tokens revoked") {
+		t.Fatalf("erase-person: %v\n%s", err, out)
+	}
+
+	for id, p := range people {
+		if _, s := login(p.email); s != 401 {
+			t.Errorf("%s's login after erasure: %d", id, s)
+		}
+		if s := send("GET", "/v1/me", sessions[id], ""); s != 401 {
+			t.Errorf("%s's session after erasure: %d", id, s)
+		}
+		if s := send("GET", "/v1/me", nil, p.token); s != 401 {
+			t.Errorf("%s's token after erasure: %d", id, s)
+		}
+		if f := where(t, dir, p.email); len(f) > 0 {
+			t.Errorf("%s's email is still stored after erasure, in %v", id, f)
+		}
+		if f := findInDir(t, dir, []byte(p.name)); len(f) > 0 {
+			t.Errorf("%s's name is on disk after erasure, in %v", id, f)
+		}
+	}
+	if send("GET", "/v1/me", admin, "") != 200 || send("GET", "/v1/me", nil, appToken) != 200 {
+		t.Fatal("the admin's session or the app's token stopped working")
+	}
+	// Again: nothing left to forget, no error.
+	out, err = cmd("admin", "erase-person", "p-zoe")
+	if err != nil || !strings.Contains(out, "forgot p-zoe's credentials: 0 logins and 0 sessions deleted, 0 API tokens revoked") {
+		t.Fatalf("erase-person again: %v\n%s", err, out)
+	}
 }
