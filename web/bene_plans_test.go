@@ -68,8 +68,8 @@ func TestJournalAndGoals(t *testing.T) {
 }
 
 // TestMyData: the beneficiary downloads all their data as a zip, then
-// erases their account after a confirmation; they are logged out and
-// their published page is gone.
+// erases their account after a confirmation; they are logged out, can no
+// longer log in, and their published page is gone.
 func TestMyData(t *testing.T) {
 	e := newBenEnv(t)
 	token, _ := e.benStory(t)
@@ -108,6 +108,11 @@ func TestMyData(t *testing.T) {
 		t.Fatalf("the session cookie stays: %q", p.header.Get("Set-Cookie"))
 	}
 	benWantRedirect(t, b.get("/me/portfolio"), "/login")
+	// Her login went with her data: the same e-mail and password are refused.
+	again := e.benBrowser().post("/login", url.Values{"email": {"p-zoe@example.org"}, "password": {benPassword}})
+	if again.status == http.StatusSeeOther {
+		t.Fatalf("an erased person logs in again: %d %s", again.status, again.header.Get("Location"))
+	}
 	e.settle()
 	benWant(t, e.benBrowser().get("/p/"+token), http.StatusGone)
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/parcours/parcours/credentials"
 	"github.com/parcours/parcours/personaldata"
 )
 
@@ -116,10 +115,14 @@ func (s *Server) eraseMine(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	// The session goes with the data: the person is logged out.
+	// The logins go with the data: the person's accounts (their e-mail
+	// address), sessions and tokens. If that fails, the data is erased but
+	// the session still works: the same form again finishes the erasure.
 	if c := s.deps.Creds; c != nil {
-		if cookie, err := r.Cookie(credentials.CookieName); err == nil {
-			_ = c.Logout(r.Context(), cookie.Value) // an ended session is refused anyway
+		if _, err := c.ForgetPerson(r.Context(), a.PersonID); err != nil {
+			s.log.ErrorContext(r.Context(), "erasure incomplete: logins not forgotten", "person", a.PersonID, "err", err)
+			s.errorPage(w, r, http.StatusInternalServerError, words.T(l, "me.erase.incomplete"), "")
+			return
 		}
 		http.SetCookie(w, c.ClearCookie(r))
 	}

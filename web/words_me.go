@@ -158,5 +158,6 @@ var meWords = catalog{
 	"me.erase.do":           {"Effacer définitivement", "Erase for good"},
 	"me.erased.title":       {"Votre compte est effacé", "Your account is erased"},
 	"me.erased.text":        {"Vos données ont été effacées et vous êtes déconnecté.", "Your data was erased and you are logged out."},
+	"me.erase.incomplete":   {"Vos données sont effacées, mais votre compte n'a pas pu l'être. Renvoyez le formulaire pour terminer l'effacement.", "Your data is erased, but your account could not be. Send the form again to finish the erasure."},
 	"me.rights.unavailable": {"Ce serveur ne permet pas encore de télécharger ou d'effacer ses données ; demandez à votre structure.", "This server does not yet let you download or erase your data; ask your structure."},
 }
