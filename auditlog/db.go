@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/parcours/parcours/internal/sqlitemigrate"
 	"net/url"
 
+	"github.com/parcours/parcours/internal/sqlitemigrate"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 

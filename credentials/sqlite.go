@@ -5,11 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/parcours/parcours/internal/sqlitemigrate"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/parcours/parcours/internal/sqlitemigrate"
+	"github.com/parcours/parcours/internal/sqlitewal"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -283,30 +284,8 @@ func (s *SQLite) ForgetPerson(ctx context.Context, personID string, t time.Time)
 	if err := tx.Commit(); err != nil {
 		return Forgotten{}, fmt.Errorf("forget %s: commit: %w", personID, err)
 	}
-	if err := s.checkpoint(ctx); err != nil {
+	if err := sqlitewal.Truncate(ctx, s.db, "credentials file"); err != nil {
 		return f, fmt.Errorf("forget %s: credentials deleted, but %w (forget again)", personID, err)
 	}
 	return f, nil
-}
-
-// checkpoint copies the WAL into the file and truncates it, waiting for
-// readers that hold it (as personaldata's key file does).
-func (s *SQLite) checkpoint(ctx context.Context) error {
-	for attempt := 0; ; attempt++ {
-		var busy, logFrames, done int
-		if err := s.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
-			return fmt.Errorf("checkpoint credentials file: %w", err)
-		}
-		if busy == 0 {
-			return nil
-		}
-		if attempt == 50 {
-			return errors.New("checkpoint credentials file: still busy after 50 attempts; deleted rows may remain in the WAL until the next checkpoint")
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }

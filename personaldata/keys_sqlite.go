@@ -5,10 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/parcours/parcours/internal/sqlitemigrate"
 	"net/url"
 	"time"
 
+	"github.com/parcours/parcours/internal/sqlitemigrate"
+	"github.com/parcours/parcours/internal/sqlitewal"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -185,25 +186,5 @@ func (s *SQLiteKeys) Erase(ctx context.Context, subject string) (int, error) {
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit erasure: %w", err)
 	}
-	return int(n), s.checkpoint(ctx)
-}
-
-func (s *SQLiteKeys) checkpoint(ctx context.Context) error {
-	for attempt := 0; ; attempt++ {
-		var busy, logFrames, done int
-		if err := s.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
-			return fmt.Errorf("checkpoint key file: %w", err)
-		}
-		if busy == 0 {
-			return nil
-		}
-		if attempt == 50 {
-			return errors.New("checkpoint key file: still busy after 50 attempts; erased keys may remain in the WAL until the next checkpoint")
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return int(n), sqlitewal.Truncate(ctx, s.db, "key file")
 }
