@@ -314,7 +314,13 @@ func (b *Batch) insertRows(table, suffix string, rows []any) error {
 // insertSQL is the statement that inserts n rows (ns, key, doc) into
 // table. SQLite gets anonymous parameters: the driver looks each numbered
 // one up by name, which costs quadratically in a statement of many rows.
+// The text is built once per table, size and dialect (a live projection
+// flushes once per event).
 func (b *Batch) insertSQL(table string, n int) string {
+	k := insertKey{table, n, b.prepare}
+	if q, ok := insertTexts.Load(k); ok {
+		return q.(string)
+	}
 	var q strings.Builder
 	q.WriteString(`INSERT INTO ` + table + ` (ns, key, doc) VALUES `)
 	for i := range n {
@@ -327,8 +333,19 @@ func (b *Batch) insertSQL(table string, n int) string {
 			fmt.Fprintf(&q, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
 		}
 	}
+	insertTexts.Store(k, q.String())
 	return q.String()
 }
+
+type insertKey struct {
+	table     string
+	n         int
+	anonymous bool
+}
+
+// insertTexts caches insertSQL's statements: a few per generation table
+// (sizes are powers of two up to maxRowsPerInsert).
+var insertTexts sync.Map
 
 // flushLog writes the log entries appended since the last flush, in the
 // order appended.
