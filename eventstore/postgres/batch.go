@@ -82,7 +82,7 @@ func (b *batch) try(ctx context.Context, reqs []*request) (slow, again []*reques
 	if len(p.rows) == 0 {
 		return p.slow, nil
 	}
-	txID, err := insertRows(ctx, b.s.pool, p.rows)
+	txID, err := insertOnPool(ctx, b.s.pool, p.rows)
 	b.s.wake()
 	for _, t := range p.tried {
 		r := t.req
@@ -122,7 +122,11 @@ type planned struct {
 // same order, and cannot deadlock.
 func (b *batch) plan(reqs []*request) plan {
 	slices.SortStableFunc(reqs, func(a, b *request) int { return strings.Compare(a.stream, b.stream) })
-	p := plan{heads: make(map[string]head, len(reqs))}
+	n := 0
+	for _, r := range reqs {
+		n += len(r.events)
+	}
+	p := plan{rows: make([]row, 0, n), tried: make([]planned, 0, len(reqs)), heads: make(map[string]head, len(reqs))}
 	for _, r := range reqs {
 		h, ok := p.heads[r.stream]
 		if !ok {
@@ -192,7 +196,7 @@ func (b *batch) appendOne(ctx context.Context, r *request) (eventstore.AppendRes
 		}
 		res := eventstore.AppendResult{FirstRevision: chain.Next}
 		rows := linkRows(nil, r.stream, &chain, r.events)
-		txID, err := insertRows(ctx, b.s.pool, rows)
+		txID, err := insertOnPool(ctx, b.s.pool, rows)
 		b.s.wake()
 		switch {
 		case err == nil:

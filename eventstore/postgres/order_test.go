@@ -105,7 +105,7 @@ func TestSubscriberWaitsForOpenTransaction(t *testing.T) {
 	}
 	defer tx.Rollback(ctx)
 	heldEvents := []eventstore.Proposed{loadEvent(eventstore.NewEventID()), loadEvent(eventstore.NewEventID())}
-	if _, err := insertRows(ctx, tx, linkRows(nil, "held", &eventstore.Chain{}, heldEvents)); err != nil {
+	if _, err := insertRows(ctx, tx.Conn(), linkRows(nil, "held", &eventstore.Chain{}, heldEvents)); err != nil {
 		t.Fatal(err)
 	}
 	var later []eventstore.EventID
