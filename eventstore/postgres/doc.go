@@ -25,14 +25,17 @@
 //
 // # Group commit
 //
-// Streams are spread by hash over Options.Writers dispatchers (1 by
-// default); a dispatcher has at most one batch in flight, so two batches of
-// one process never race for a stream. A batch takes every append waiting
+// Streams are spread by hash over Options.Writers dispatchers (2 by
+// default, so that one batch runs on the server while the other is
+// answered and the next gathered); a dispatcher has at most one batch in
+// flight, so two batches of one process never race for a stream. A batch takes every append waiting
 // for its dispatcher, checks each expectation in Go against the stream's
 // head (the one the dispatcher committed last, or read in one query for all
 // the batch's streams), and inserts the events of every append that passed
 // in one INSERT … SELECT FROM unnest(…): a single statement, so a single
-// transaction and a single WAL flush for all of them. An append that failed
+// transaction and a single WAL flush for all of them. The statement is
+// prepared once per connection and its columns are sent as binary arrays
+// encoded by the store itself. An append that failed
 // its check is then taken on its own (it may be a retry, or a stale head).
 // If the insert hit a unique key (a retry, or another process appended to
 // one of the streams since the head was remembered), nothing was stored:
