@@ -57,8 +57,8 @@ type Keyring struct {
 // derives each part's key, and the AEAD that seals v1 parts and wraps the
 // person's file keys.
 type personKey struct {
-	raw  []byte
-	aead cipher.AEAD
+	prk  []byte      // HKDF-Extract of the key, for the seal v2 part keys
+	aead cipher.AEAD // the key itself, for seal v1
 }
 
 const cacheSize = 4096
@@ -126,7 +126,7 @@ func (k *Keyring) key(ctx context.Context, subject string, create bool) (*person
 	if err != nil {
 		return nil, err
 	}
-	a = &personKey{raw: raw, aead: aead}
+	a = &personKey{prk: extractKey(raw), aead: aead}
 	k.mu.Lock()
 	if len(k.cache) >= cacheSize {
 		for s := range k.cache { // drop an arbitrary entry

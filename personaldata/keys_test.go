@@ -16,7 +16,7 @@ import (
 	"github.com/parcours/parcours/personaldata"
 )
 
-func sqliteKeys(t *testing.T, dir string) *personaldata.SQLiteKeys {
+func sqliteKeys(t testing.TB, dir string) *personaldata.SQLiteKeys {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(dir, "keys.db")

@@ -61,13 +61,24 @@ func (b Binding) ad(v int, subject string) []byte {
 
 // derivePartKey is a seal v2 part's key: HKDF-SHA256 of the person's key
 // with the part's associated data as info (and no salt: the person's key
-// is uniformly random).
-func derivePartKey(personKey, ad []byte) []byte {
-	pk, err := hkdf.Key(sha256.New, personKey, nil, string(ad), PartKeySize)
+// is uniformly random). prk is the HKDF-Extract step of the person's key
+// (personKey.prk), which depends on the person only and is kept with the
+// key; this is the Expand step.
+func derivePartKey(prk, ad []byte) []byte {
+	pk, err := hkdf.Expand(sha256.New, prk, string(ad), PartKeySize)
 	if err != nil { // only for an output longer than 255 hashes
 		panic("personaldata: hkdf: " + err.Error())
 	}
 	return pk
+}
+
+// extractKey is the HKDF-Extract step of a person's key, with no salt.
+func extractKey(personKey []byte) []byte {
+	prk, err := hkdf.Extract(sha256.New, personKey, nil)
+	if err != nil {
+		panic("personaldata: hkdf: " + err.Error())
+	}
+	return prk
 }
 
 // Sealed is the "sealed" member of an event's data.
@@ -108,7 +119,7 @@ func (k *Keyring) Seal(ctx context.Context, b Binding, subject string, personal 
 		return Sealed{V: SealV1, Subject: subject, Box: seal(pk.aead, personal, b.ad(SealV1, subject))}, nil
 	}
 	ad := b.ad(SealV2, subject)
-	a, err := newAEAD(derivePartKey(pk.raw, ad))
+	a, err := newAEAD(derivePartKey(pk.prk, ad))
 	if err != nil {
 		return Sealed{}, fmt.Errorf("seal: %w", err)
 	}
@@ -130,7 +141,7 @@ func (k *Keyring) Open(ctx context.Context, b Binding, s Sealed) ([]byte, error)
 		out, err = open(pk.aead, s.Box, b.ad(SealV1, s.Subject))
 	} else {
 		ad := b.ad(SealV2, s.Subject)
-		out, err = openPart(derivePartKey(pk.raw, ad), ad, s.Box)
+		out, err = openPart(derivePartKey(pk.prk, ad), ad, s.Box)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open sealed part of %s in %s@%d: %w", s.Subject, b.Stream, b.Revision, err)
@@ -156,7 +167,7 @@ func (k *Keyring) PartKey(ctx context.Context, b Binding, s Sealed) ([]byte, err
 		return nil, fmt.Errorf("part key: %w", err)
 	}
 	ad := b.ad(SealV2, s.Subject)
-	key := derivePartKey(pk.raw, ad)
+	key := derivePartKey(pk.prk, ad)
 	if _, err := openPart(key, ad, s.Box); err != nil {
 		return nil, fmt.Errorf("part key of %s in %s@%d: %w", s.Subject, b.Stream, b.Revision, err)
 	}
@@ -202,7 +213,7 @@ func openPart(partKey, ad, box []byte) ([]byte, error) {
 func (k *Keyring) SealData(ctx context.Context, b Binding, subject string, clear, personal []byte) ([]byte, error) {
 	clear = bytes.TrimSpace(clear)
 	var members map[string]json.RawMessage
-	if err := json.Unmarshal(clear, &members); err != nil {
+	if err := json.Unmarshal(clear, &members); err != nil || members == nil { // nil: null
 		return nil, fmt.Errorf("seal: clear part is not a JSON object: %w", ErrInvalid)
 	}
 	if _, taken := members[SealedMember]; taken {

@@ -15,7 +15,7 @@ import (
 	"github.com/parcours/parcours/personaldata"
 )
 
-func newRing(t *testing.T) (*personaldata.Keyring, *personaldata.Files, string) {
+func newRing(t testing.TB) (*personaldata.Keyring, *personaldata.Files, string) {
 	t.Helper()
 	dir := t.TempDir()
 	master, err := personaldata.LoadMasterKey("", dir)
@@ -84,8 +84,10 @@ func TestSealData(t *testing.T) {
 	if _, err := ring.SealData(ctx, b, "person-1", []byte(`{"sealed":1}`), personal); !errors.Is(err, personaldata.ErrInvalid) {
 		t.Errorf("clear part with a sealed member: %v", err)
 	}
-	if _, err := ring.SealData(ctx, b, "person-1", []byte(`[1]`), personal); !errors.Is(err, personaldata.ErrInvalid) {
-		t.Errorf("clear part not an object: %v", err)
+	for _, clear := range []string{`[1]`, `null`, ` null `, `"x"`, `{}x`, ``} {
+		if _, err := ring.SealData(ctx, b, "person-1", []byte(clear), personal); !errors.Is(err, personaldata.ErrInvalid) {
+			t.Errorf("clear part %q not an object: %v", clear, err)
+		}
 	}
 	if _, err := ring.SealData(ctx, b, "", []byte(`{}`), personal); !errors.Is(err, personaldata.ErrInvalid) {
 		t.Errorf("empty subject: %v", err)

@@ -199,3 +199,47 @@ func TestOpenSealV1(t *testing.T) {
 		t.Fatalf("version 2 chosen again, sealed %d", s2.V)
 	}
 }
+
+// A version 2 part sealed by the code that derived each part key with one
+// HKDF-SHA256 call (this vector was made by it) still opens, and its part
+// key is the same: the derivation is pinned.
+func TestOpenSealV2Vector(t *testing.T) {
+	ctx := context.Background()
+	master, _ := hex.DecodeString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
+	wrapped, _ := base64.StdEncoding.DecodeString("/aYyrWN5YebMojMeOP4MyRdn8oeDyFsw6TErdt3hYZoCgAuMCfsu3c16RARhPrjbmCn/e96t9gQNUjgJ")
+	box, _ := base64.StdEncoding.DecodeString("+OfDsatRgPTcMAgUZmY9tYms77ML65RPX/TwoeSmwZpa9QJnWKK08WIQyOag7ibu4FdztKX/RwiSMuuPWGbXO4jNkH3o6Rg=")
+	wantKey := "8a7850f95ca5dde5a47cdd459235a8925f79a968ad218b8bc80235da4924b195"
+	id, err := eventstore.ParseEventID("0195a3b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := personaldata.Binding{Tenant: "structure-1", Stream: "portfolio-p-zoe", EventID: id, Revision: 9}
+	want := `{"title":"Aide-soignante","note":"écoute"}`
+
+	store := sqliteKeys(t, t.TempDir())
+	if _, err := store.PutIfAbsent(ctx, "p-zoe", wrapped); err != nil {
+		t.Fatal(err)
+	}
+	ring, err := personaldata.NewKeyring(store, master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := personaldata.Sealed{V: personaldata.SealV2, Subject: "p-zoe", Box: box}
+	if got, err := ring.Open(ctx, b, s); err != nil || string(got) != want {
+		t.Fatalf("open a v2 part: %q %v", got, err)
+	}
+	key, err := ring.PartKey(ctx, b, s)
+	if err != nil || hex.EncodeToString(key) != wantKey {
+		t.Fatalf("part key %x %v, want %s", key, err, wantKey)
+	}
+	if got, err := personaldata.OpenWithPartKey(key, b, s); err != nil || string(got) != want {
+		t.Fatalf("open with the part key: %q %v", got, err)
+	}
+	fresh, err := ring.Seal(ctx, b, "p-zoe", []byte(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k2, err := ring.PartKey(ctx, b, fresh); err != nil || !bytes.Equal(k2, key) {
+		t.Fatalf("a part sealed now at the same binding has key %x %v, want %s", k2, err, wantKey)
+	}
+}
