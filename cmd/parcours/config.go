@@ -23,6 +23,7 @@ type storeConfig struct {
 	PGMaxConns         int
 	PGStatementTimeout time.Duration
 	PGIdleInTxTimeout  time.Duration
+	PGWriters          int // group commits in flight at once
 }
 
 func env(name, def string) string {
@@ -59,6 +60,7 @@ func addStoreFlags(fs *flag.FlagSet) *storeConfig {
 	fs.StringVar(&c.SQLiteSync, "sqlite-synchronous", env("PARCOURS_SQLITE_SYNCHRONOUS", "FULL"), "SQLite durability: FULL (every acknowledged append survives power loss) or NORMAL (faster, opt-in) (env PARCOURS_SQLITE_SYNCHRONOUS)")
 	fs.IntVar(&c.PGMaxConns, "pg-max-conns", envInt("PARCOURS_PG_MAX_CONNS", 16), "PostgreSQL pool size (env PARCOURS_PG_MAX_CONNS)")
 	fs.DurationVar(&c.PGStatementTimeout, "pg-statement-timeout", envDuration("PARCOURS_PG_STATEMENT_TIMEOUT", 30*time.Second), "PostgreSQL statement_timeout (env PARCOURS_PG_STATEMENT_TIMEOUT)")
+	fs.IntVar(&c.PGWriters, "pg-writers", envInt("PARCOURS_PG_WRITERS", 2), "PostgreSQL group commits in flight at once, each for its share of the streams (env PARCOURS_PG_WRITERS)")
 	fs.DurationVar(&c.PGIdleInTxTimeout, "pg-idle-in-transaction-timeout", envDuration("PARCOURS_PG_IDLE_IN_TX_TIMEOUT", 15*time.Second), "PostgreSQL idle_in_transaction_session_timeout (env PARCOURS_PG_IDLE_IN_TX_TIMEOUT)")
 	return c
 }

@@ -9,9 +9,7 @@ import (
 )
 
 // postgresOptions maps the configuration onto the store's options. A
-// timeout of 0 on the command line means none, as in PostgreSQL. The
-// number of group-commit writers, a tuning knob, comes from
-// PARCOURS_PG_WRITERS (default: the store's).
+// timeout of 0 on the command line means none, as in PostgreSQL.
 func postgresOptions(c *storeConfig) postgres.Options {
 	off := func(d time.Duration) time.Duration {
 		if d == 0 {
@@ -24,7 +22,7 @@ func postgresOptions(c *storeConfig) postgres.Options {
 		MaxConns:         int32(c.PGMaxConns),
 		StatementTimeout: off(c.PGStatementTimeout),
 		IdleInTxTimeout:  off(c.PGIdleInTxTimeout),
-		Writers:          envInt("PARCOURS_PG_WRITERS", 0),
+		Writers:          c.PGWriters,
 	}
 }
 
