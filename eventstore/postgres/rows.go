@@ -141,53 +141,45 @@ type columns struct {
 	params [][]byte
 }
 
-var encoders = sync.Pool{New: func() any { return &columns{params: make([][]byte, 9)} }}
+var encoders = sync.Pool{New: func() any { return &columns{params: make([][]byte, len(insertColumns))} }}
+
+// insertColumns are insertSQL's parameters in order: each one's element
+// type and how it appends a row's element.
+var insertColumns = [...]struct {
+	oid  uint32
+	elem func(b []byte, r *row) []byte
+}{
+	{oidText, func(b []byte, r *row) []byte { return appendElem(b, r.stream) }},
+	{oidInt8, func(b []byte, r *row) []byte { return appendInt8(b, int64(r.rev)) }},
+	{oidUUID, func(b []byte, r *row) []byte { return appendElem(b, r.event.ID[:]) }},
+	{oidText, func(b []byte, r *row) []byte { return appendElem(b, r.event.Type) }},
+	{oidInt8, func(b []byte, r *row) []byte { return appendInt8(b, int64(r.event.SchemaVersion)) }},
+	{oidBytea, func(b []byte, r *row) []byte { return appendElem(b, r.event.Data) }},
+	{oidBytea, func(b []byte, r *row) []byte { return appendElem(b, r.event.Metadata) }},
+	{oidBytea, func(b []byte, r *row) []byte { return appendElem(b, r.prev[:]) }},
+	{oidBytea, func(b []byte, r *row) []byte { return appendElem(b, r.hash[:]) }},
+}
+
+func appendElem[T ~string | ~[]byte](b []byte, v T) []byte {
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(v))), v...)
+}
+
+func appendInt8(b []byte, v int64) []byte {
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(b, 8), uint64(v))
+}
 
 func (c *columns) encode(rows []row) [][]byte {
-	var ends [9]int
+	var ends [len(insertColumns)]int
 	b := c.buf[:0]
-	header := func(oid uint32) {
-		b = binary.BigEndian.AppendUint32(b, 1)
-		b = binary.BigEndian.AppendUint32(b, 0)
-		b = binary.BigEndian.AppendUint32(b, oid)
-		b = binary.BigEndian.AppendUint32(b, uint32(len(rows)))
-		b = binary.BigEndian.AppendUint32(b, 1)
-	}
-	bytesCol := func(col int, oid uint32, v func(r *row) []byte) {
-		header(oid)
+	for col, def := range insertColumns {
+		for _, v := range [...]uint32{1, 0, def.oid, uint32(len(rows)), 1} {
+			b = binary.BigEndian.AppendUint32(b, v)
+		}
 		for i := range rows {
-			e := v(&rows[i])
-			b = binary.BigEndian.AppendUint32(b, uint32(len(e)))
-			b = append(b, e...)
+			b = def.elem(b, &rows[i])
 		}
 		ends[col] = len(b)
 	}
-	stringCol := func(col int, v func(r *row) string) {
-		header(oidText)
-		for i := range rows {
-			e := v(&rows[i])
-			b = binary.BigEndian.AppendUint32(b, uint32(len(e)))
-			b = append(b, e...)
-		}
-		ends[col] = len(b)
-	}
-	int8Col := func(col int, v func(r *row) int64) {
-		header(oidInt8)
-		for i := range rows {
-			b = binary.BigEndian.AppendUint32(b, 8)
-			b = binary.BigEndian.AppendUint64(b, uint64(v(&rows[i])))
-		}
-		ends[col] = len(b)
-	}
-	stringCol(0, func(r *row) string { return r.stream })
-	int8Col(1, func(r *row) int64 { return int64(r.rev) })
-	bytesCol(2, oidUUID, func(r *row) []byte { return r.event.ID[:] })
-	stringCol(3, func(r *row) string { return r.event.Type })
-	int8Col(4, func(r *row) int64 { return int64(r.event.SchemaVersion) })
-	bytesCol(5, oidBytea, func(r *row) []byte { return r.event.Data })
-	bytesCol(6, oidBytea, func(r *row) []byte { return r.event.Metadata })
-	bytesCol(7, oidBytea, func(r *row) []byte { return r.prev[:] })
-	bytesCol(8, oidBytea, func(r *row) []byte { return r.hash[:] })
 	start := 0
 	for i, end := range ends {
 		c.params[i] = b[start:end:end]
