@@ -17,7 +17,7 @@ type DeclareCompetence struct {
 
 func (h *Handler) DeclareCompetence(ctx context.Context, call Call, cmd DeclareCompetence) (Result, error) {
 	if cmd.CompetenceID == "" {
-		cmd.CompetenceID = call.newID("c-", 0)
+		cmd.CompetenceID = h.newID(call, "c-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actWriteContent, nil, cmd, false,
 		func(p *domain.Portfolio, _ time.Time) ([]domain.Event, error) {

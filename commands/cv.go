@@ -20,7 +20,7 @@ type CreateCV struct {
 // CreateCV is safe to re-decide: the references are checked again.
 func (h *Handler) CreateCV(ctx context.Context, call Call, cmd CreateCV) (Result, error) {
 	if cmd.CVID == "" {
-		cmd.CVID = call.newID("cv-", 0)
+		cmd.CVID = h.newID(call, "cv-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actWriteContent, nil, cmd, true,
 		func(p *domain.Portfolio, _ time.Time) ([]domain.Event, error) {

@@ -20,7 +20,7 @@ type AddDocument struct {
 
 func (h *Handler) AddDocument(ctx context.Context, call Call, cmd AddDocument) (Result, error) {
 	if cmd.DocumentID == "" {
-		cmd.DocumentID = call.newID("d-", 0)
+		cmd.DocumentID = h.newID(call, "d-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actWriteContent, nil, cmd, true,
 		func(p *domain.Portfolio, _ time.Time) ([]domain.Event, error) {

@@ -19,7 +19,7 @@ type OpenDossier struct {
 
 func (h *Handler) OpenDossier(ctx context.Context, call Call, cmd OpenDossier) (Result, error) {
 	if cmd.DossierID == "" {
-		cmd.DossierID = call.newID("d-", 0)
+		cmd.DossierID = h.newID(call, "d-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actWriteContent, nil, cmd, false,
 		func(p *domain.Portfolio, _ time.Time) ([]domain.Event, error) {

@@ -18,7 +18,7 @@ type AttachEvidence struct {
 
 func (h *Handler) AttachEvidence(ctx context.Context, call Call, cmd AttachEvidence) (Result, error) {
 	if cmd.EvidenceID == "" {
-		cmd.EvidenceID = call.newID("ev-", 0)
+		cmd.EvidenceID = h.newID(call, "ev-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actWriteContent, nil, cmd, false,
 		func(p *domain.Portfolio, _ time.Time) ([]domain.Event, error) {
@@ -68,7 +68,7 @@ type SupersedeEvidence struct {
 
 func (h *Handler) SupersedeEvidence(ctx context.Context, call Call, cmd SupersedeEvidence) (Result, error) {
 	if cmd.NewEvidenceID == "" {
-		cmd.NewEvidenceID = call.newID("ev-", 0)
+		cmd.NewEvidenceID = h.newID(call, "ev-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actWriteContent, nil, cmd, false,
 		func(p *domain.Portfolio, _ time.Time) ([]domain.Event, error) {

@@ -16,7 +16,7 @@ type AddExperience struct {
 
 func (h *Handler) AddExperience(ctx context.Context, call Call, cmd AddExperience) (Result, error) {
 	if cmd.ExperienceID == "" {
-		cmd.ExperienceID = call.newID("x-", 0)
+		cmd.ExperienceID = h.newID(call, "x-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actWriteContent, nil, cmd, false,
 		func(p *domain.Portfolio, _ time.Time) ([]domain.Event, error) {
@@ -63,7 +63,7 @@ type AddTask struct {
 
 func (h *Handler) AddTask(ctx context.Context, call Call, cmd AddTask) (Result, error) {
 	if cmd.TaskID == "" {
-		cmd.TaskID = call.newID("t-", 0)
+		cmd.TaskID = h.newID(call, "t-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actWriteContent, nil, cmd, false,
 		func(p *domain.Portfolio, _ time.Time) ([]domain.Event, error) {

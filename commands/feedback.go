@@ -20,7 +20,7 @@ type AddComment struct {
 
 func (h *Handler) AddComment(ctx context.Context, call Call, cmd AddComment) (Result, error) {
 	if cmd.CommentID == "" {
-		cmd.CommentID = call.newID("cm-", 0)
+		cmd.CommentID = h.newID(call, "cm-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actComment, &cmd.Target, cmd, true,
 		func(p *domain.Portfolio, now time.Time) ([]domain.Event, error) {
@@ -42,7 +42,7 @@ type Attest struct {
 
 func (h *Handler) Attest(ctx context.Context, call Call, cmd Attest) (Result, error) {
 	if cmd.AttestationID == "" {
-		cmd.AttestationID = call.newID("at-", 0)
+		cmd.AttestationID = h.newID(call, "at-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actAttest, &cmd.Target, cmd, false,
 		func(p *domain.Portfolio, now time.Time) ([]domain.Event, error) {

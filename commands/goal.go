@@ -22,7 +22,7 @@ type SetGoal struct {
 // command changes but its own ID.
 func (h *Handler) SetGoal(ctx context.Context, call Call, cmd SetGoal) (Result, error) {
 	if cmd.GoalID == "" {
-		cmd.GoalID = call.newID("goal-", 0)
+		cmd.GoalID = h.newID(call, "goal-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actPlan, nil, cmd, true,
 		func(p *domain.Portfolio, now time.Time) ([]domain.Event, error) {
@@ -45,7 +45,7 @@ func (h *Handler) PlanMilestones(ctx context.Context, call Call, cmd PlanMilesto
 	cmd.Milestones = slices.Clone(cmd.Milestones)
 	for i := range cmd.Milestones {
 		if cmd.Milestones[i].MilestoneID == "" {
-			cmd.Milestones[i].MilestoneID = call.newID("m-", i)
+			cmd.Milestones[i].MilestoneID = h.newID(call, "m-", i)
 		}
 	}
 	return h.portfolioUpdate(ctx, call, cmd.PortfolioID, actPlan, nil, cmd, true,
@@ -65,7 +65,7 @@ type AddMilestone struct {
 
 func (h *Handler) AddMilestone(ctx context.Context, call Call, cmd AddMilestone) (Result, error) {
 	if cmd.MilestoneID == "" {
-		cmd.MilestoneID = call.newID("m-", 0)
+		cmd.MilestoneID = h.newID(call, "m-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actPlan, nil, cmd, true,
 		func(p *domain.Portfolio, now time.Time) ([]domain.Event, error) {

@@ -50,7 +50,7 @@ type InviteTutor struct {
 
 func (h *Handler) InviteTutor(ctx context.Context, call Call, cmd InviteTutor) (Result, error) {
 	if cmd.GrantID == "" {
-		cmd.GrantID = call.newID("g-", 0)
+		cmd.GrantID = h.newID(call, "g-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actGrant, nil, cmd, false,
 		func(p *domain.Portfolio, now time.Time) ([]domain.Event, error) {
@@ -76,7 +76,7 @@ type GrantAuditor struct {
 
 func (h *Handler) GrantAuditor(ctx context.Context, call Call, cmd GrantAuditor) (Result, error) {
 	if cmd.GrantID == "" {
-		cmd.GrantID = call.newID("g-", 0)
+		cmd.GrantID = h.newID(call, "g-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actGrant, nil, cmd, false,
 		func(p *domain.Portfolio, now time.Time) ([]domain.Event, error) {

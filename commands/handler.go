@@ -3,7 +3,6 @@ package commands
 import (
 	"container/list"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
 	"sync"
@@ -18,10 +17,14 @@ import (
 // Handler runs the commands of Parcours. It is safe for concurrent use.
 type Handler struct {
 	store eventstore.Store
+	ring  *personaldata.Keyring
 	codec *eventcodec.Codec
 	now   func() time.Time
 	log   *slog.Logger
 	cache *cache
+	// hashes computes a call's idempotency hashes: idemHashes (tests of
+	// the events of older binaries set legacyIdemHashes).
+	hashes func(call Call, stream string, request any) (key, req string)
 }
 
 // Options configure a Handler.
@@ -44,8 +47,10 @@ func New(store eventstore.Store, ring *personaldata.Keyring, opts Options) *Hand
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{store: store, codec: eventcodec.New(ring), now: func() time.Time { return opts.Now().UTC() },
+	h := &Handler{store: store, ring: ring, codec: eventcodec.New(ring), now: func() time.Time { return opts.Now().UTC() },
 		log: opts.Log, cache: newCache(opts.CacheSize)}
+	h.hashes = h.idemHashes
+	return h
 }
 
 // Codec returns the handler's codec (readers decode events with it).
@@ -81,10 +86,13 @@ type Result struct {
 }
 
 // newID returns a random ID, or one derived from the call's idempotency
-// key so that a replay names the same thing.
-func (c Call) newID(prefix string, n int) string {
+// key so that a replay names the same thing. The derivation is keyed
+// (Keyring.LogHash): a key may hold personal data (the console's enrolment
+// key holds the e-mail address), and the ID stays in the log after an
+// erasure.
+func (h *Handler) newID(c Call, prefix string, n int) string {
 	if c.IdempotencyKey != "" {
-		sum := sha256.Sum256([]byte(c.Actor.PersonID + "\x00" + c.IdempotencyKey + "\x00" + prefix + string(rune('0'+n))))
+		sum := h.ring.LogHash([]byte(c.Actor.PersonID + "\x00" + c.IdempotencyKey + "\x00" + prefix + string(rune('0'+n))))
 		return prefix + hex.EncodeToString(sum[:10])
 	}
 	var b [10]byte

@@ -21,7 +21,7 @@ type WriteJournalEntry struct {
 // at once, and an entry depends on nothing another entry changes.
 func (h *Handler) WriteJournalEntry(ctx context.Context, call Call, cmd WriteJournalEntry) (Result, error) {
 	if cmd.EntryID == "" {
-		cmd.EntryID = call.newID("j-", 0)
+		cmd.EntryID = h.newID(call, "j-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actJournal, nil, cmd, true,
 		func(p *domain.Portfolio, now time.Time) ([]domain.Event, error) {

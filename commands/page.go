@@ -22,7 +22,7 @@ type CreatePage struct {
 // CreatePage is safe to re-decide: the references are checked again.
 func (h *Handler) CreatePage(ctx context.Context, call Call, cmd CreatePage) (Result, error) {
 	if cmd.PageID == "" {
-		cmd.PageID = call.newID("pg-", 0)
+		cmd.PageID = h.newID(call, "pg-", 0)
 	}
 	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actWriteContent, nil, cmd, true,
 		func(p *domain.Portfolio, _ time.Time) ([]domain.Event, error) {
@@ -81,7 +81,7 @@ type PublishPage struct {
 // retries and the page is checked again.
 func (h *Handler) PublishPage(ctx context.Context, call Call, cmd PublishPage) (Result, error) {
 	if cmd.LinkID == "" {
-		cmd.LinkID = call.newID("l-", 0)
+		cmd.LinkID = h.newID(call, "l-", 0)
 	}
 	token, err := newShareToken()
 	if err != nil {

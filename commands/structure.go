@@ -41,7 +41,7 @@ type RegisterStructure struct {
 
 func (h *Handler) RegisterStructure(ctx context.Context, call Call, cmd RegisterStructure) (Result, error) {
 	if cmd.StructureID == "" {
-		cmd.StructureID = call.newID("s-", 0)
+		cmd.StructureID = h.newID(call, "s-", 0)
 	}
 	if call.Actor.Role != domain.RoleOperator {
 		return Result{}, &domain.Error{Kind: domain.KindForbidden, Reason: "only the platform operator registers structures"}
@@ -76,7 +76,7 @@ type EnrolPerson struct {
 
 func (h *Handler) EnrolPerson(ctx context.Context, call Call, cmd EnrolPerson) (Result, error) {
 	if cmd.PersonID == "" {
-		cmd.PersonID = call.newID("p-", 0)
+		cmd.PersonID = h.newID(call, "p-", 0)
 	}
 	res, err := h.structureUpdate(ctx, call, cmd.StructureID, true, cmd, func(s *domain.Structure) ([]domain.Event, error) {
 		return s.Enrol(cmd.PersonID, cmd.Role, domain.PersonIdentity{Name: cmd.Name, Email: cmd.Email})

@@ -53,15 +53,22 @@ func (h *Handler) update(ctx context.Context, call Call, tenant, stream string, 
 	e := h.cache.get(stream, func() *entry { return &entry{state: fresh(), idem: map[string]idemRecord{}} })
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	keyHash, reqHash := idemHashes(call, stream, request)
+	keyHash, reqHash := h.hashes(call, stream, request)
 	for attempt := 0; ; attempt++ {
 		if err := h.catchUp(ctx, e, stream); err != nil {
 			h.cache.drop(stream)
 			return Result{}, err
 		}
 		if keyHash != "" {
-			if rec, ok := e.idem[keyHash]; ok {
-				if rec.request != reqHash {
+			rec, ok := e.idem[keyHash]
+			want := reqHash
+			if !ok && len(e.idem) > 0 {
+				var legacyKey string
+				legacyKey, want = legacyIdemHashes(call, stream, request)
+				rec, ok = e.idem[legacyKey]
+			}
+			if ok {
+				if rec.request != want {
 					return Result{}, fmt.Errorf("%s: %w", stream, ErrIdempotencyKeyReused)
 				}
 				return Result{Stream: stream, FirstRevision: rec.first, Revision: rec.last, Position: rec.position, Events: rec.events, Replayed: true}, nil
@@ -183,13 +190,30 @@ func (h *Handler) append(ctx context.Context, call Call, tenant, stream string, 
 }
 
 // idemHashes returns the hash of the actor's idempotency key and of the
-// request, or "" when the call has no key.
-func idemHashes(call Call, stream string, request any) (key, req string) {
+// request, or "" when the call has no key. Both stay in the log's metadata
+// after an erasure, and both may be computed from personal data (a key
+// holding an e-mail address, a request holding a name), so they are keyed
+// (Keyring.LogHash), not plain hashes that a guess could be checked
+// against.
+func (h *Handler) idemHashes(call Call, stream string, request any) (key, req string) {
 	if call.IdempotencyKey == "" {
 		return "", ""
 	}
-	k := sha256.Sum256([]byte(call.Actor.PersonID + "\x00" + call.IdempotencyKey))
-	body, _ := json.Marshal(request)
-	r := sha256.Sum256(append([]byte(fmt.Sprintf("%T\x00%s\x00", request, stream)), body...))
+	k := h.ring.LogHash([]byte(call.Actor.PersonID + "\x00" + call.IdempotencyKey))
+	r := h.ring.LogHash(requestBytes(stream, request))
 	return hex.EncodeToString(k[:16]), hex.EncodeToString(r[:16])
+}
+
+// legacyIdemHashes are idemHashes as plain SHA-256, as events written
+// before the keyed hashes carry them: a retry of such a command is still
+// recognised.
+func legacyIdemHashes(call Call, stream string, request any) (key, req string) {
+	k := sha256.Sum256([]byte(call.Actor.PersonID + "\x00" + call.IdempotencyKey))
+	r := sha256.Sum256(requestBytes(stream, request))
+	return hex.EncodeToString(k[:16]), hex.EncodeToString(r[:16])
+}
+
+func requestBytes(stream string, request any) []byte {
+	body, _ := json.Marshal(request)
+	return append([]byte(fmt.Sprintf("%T\x00%s\x00", request, stream)), body...)
 }

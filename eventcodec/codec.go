@@ -219,6 +219,8 @@ type Metadata struct {
 	eventstore.Metadata
 	// IdempotencyKey is a hash of the actor and the key they sent; Request
 	// a hash of the command, so a key reused for another command is caught.
+	// Both are keyed by the master key (personaldata.Keyring.LogHash);
+	// events of older binaries carry plain SHA-256 hashes.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	Request        string `json:"request,omitempty"`
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sync"
@@ -44,8 +47,9 @@ type KeyStore interface {
 // Keyring hands out the data keys of people, unwrapping them with the
 // master key and keeping a bounded cache of unwrapped keys.
 type Keyring struct {
-	store  KeyStore
-	master cipher.AEAD
+	store   KeyStore
+	master  cipher.AEAD
+	logHash []byte // the key of LogHash, derived from the master key
 
 	mu    sync.Mutex
 	cache map[string]*personKey
@@ -69,7 +73,25 @@ func NewKeyring(store KeyStore, masterKey []byte) (*Keyring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("master key: %w", err)
 	}
-	return &Keyring{store: store, master: aead, cache: map[string]*personKey{}}, nil
+	logHash, err := hkdf.Key(sha256.New, masterKey, nil, "parcours.log-hash.v1", 32)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	return &Keyring{store: store, master: aead, logHash: logHash, cache: map[string]*personKey{}}, nil
+}
+
+// LogHash returns HMAC-SHA256 of data under a key derived from the master
+// key. It is for what the event log keeps that is computed from personal
+// data and must outlive an erasure, such as the hashes of a command's
+// idempotency key and request: a plain hash of those could be checked
+// against a guessed name or e-mail address by anyone who reads the log;
+// this one only with the master key.
+func (k *Keyring) LogHash(data []byte) [32]byte {
+	m := hmac.New(sha256.New, k.logHash)
+	m.Write(data)
+	var out [32]byte
+	m.Sum(out[:0])
+	return out
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
