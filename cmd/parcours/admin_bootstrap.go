@@ -113,6 +113,9 @@ func adminCreateUser(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 		return fmt.Errorf("an account with the email %s exists already", addr)
 	}
+	if err := refuseErased(ctx, sys, *personID); err != nil {
+		return err
+	}
 	pid, err := enrol(ctx, sys, *structure, *personID, domain.Role(*role), *name, addr)
 	if err != nil {
 		return err
@@ -145,6 +148,23 @@ func enrol(ctx context.Context, sys *system, structure, personID string, role do
 	return res.ID, nil
 }
 
+// refuseErased refuses a login or a token acting as an erased person:
+// whoever held it would act as them, and read what the log keeps of their
+// portfolio in clear (its structure, dates and codes).
+func refuseErased(ctx context.Context, sys *system, personID string) error {
+	if personID == "" {
+		return nil // a new person
+	}
+	gone, err := sys.vault.ring.WasErased(ctx, personID)
+	if err != nil {
+		return fmt.Errorf("check whether %s was erased: %w", personID, err)
+	}
+	if gone {
+		return fmt.Errorf("person %s was erased: no login or token can act as them any more; enrol the person again under a new ID", personID)
+	}
+	return nil
+}
+
 func adminCreateToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("admin create-token", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -162,6 +182,9 @@ func adminCreateToken(ctx context.Context, args []string, stdout, stderr io.Writ
 		return err
 	}
 	defer sys.close()
+	if err := refuseErased(ctx, sys, *personID); err != nil {
+		return err
+	}
 	if *enrolAs != "" {
 		if _, err := enrol(ctx, sys, *structure, *personID, domain.Role(*role), *enrolAs, ""); err != nil {
 			return err

@@ -398,4 +398,33 @@ func eraseForgetsLogins(t *testing.T, storeArgs []string, where func(t *testing.
 	if err != nil || !strings.Contains(out, "forgot p-zoe's credentials: 0 logins and 0 sessions deleted, 0 API tokens revoked") {
 		t.Fatalf("erase-person again: %v\n%s", err, out)
 	}
+	// No new login or token acts as an erased person.
+	out, err = cmd("admin", "create-user", "--structure", "s-ml", "--email", "someone.else@example.org", "--role", "beneficiary", "--name", "Someone Else", "--person-id", "p-zoe")
+	if err == nil || !strings.Contains(err.Error(), "person p-zoe was erased") {
+		t.Fatalf("create-user for an erased person: %v\n%s", err, out)
+	}
+	out, err = cmd("admin", "create-token", "--structure", "s-ml", "--role", "beneficiary", "--person-id", "p-luc", "--name", "appli")
+	if err == nil || !strings.Contains(err.Error(), "person p-luc was erased") {
+		t.Fatalf("create-token for an erased person: %v\n%s", err, out)
+	}
+	// Nor through the API, for the structure's admin.
+	req, _ := http.NewRequest("POST", base+"/v1/structures/s-ml/tokens", strings.NewReader(`{"name":"appli","person_id":"p-zoe","role":"beneficiary"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", base)
+	req.AddCookie(admin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 4 {
+		t.Fatalf("an API token for an erased person: %d", resp.StatusCode)
+	}
+	if _, s := login("someone.else@example.org"); s != 401 {
+		t.Fatalf("a login refused at creation works: %d", s)
+	}
+	// A person never erased still gets them.
+	if out, err := cmd("admin", "create-token", "--structure", "s-ml", "--role", "counsellor", "--person-id", "p-crm", "--name", "CRM sync 2"); err != nil {
+		t.Fatalf("create-token for a person never erased: %v\n%s", err, out)
+	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parcours/parcours/commands"
 	"github.com/parcours/parcours/credentials"
+	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventcodec"
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/projections"
@@ -47,7 +48,7 @@ func openSystem(ctx context.Context, sc *storeConfig, migrate bool, log *slog.Lo
 	}
 	s.codec = eventcodec.New(s.vault.ring)
 	s.h = commands.New(s.store, s.vault.ring, commands.Options{Log: log})
-	if s.creds, err = openCredentials(ctx, sc, migrate, s.h.IsMember); err != nil {
+	if s.creds, err = openCredentials(ctx, sc, migrate, s.activeMember); err != nil {
 		s.close()
 		return nil, fmt.Errorf("open credentials: %w", err)
 	}
@@ -104,4 +105,16 @@ func (s *system) close() error {
 		errs = append(errs, s.store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// activeMember is the credential service's enrolment check: an active
+// member in the role, and not erased (an erased person's ID stays a member
+// of the log, but no login or token may act as them again).
+func (s *system) activeMember(ctx context.Context, tenant, personID string, role domain.Role) (bool, error) {
+	ok, err := s.h.IsMember(ctx, tenant, personID, role)
+	if err != nil || !ok {
+		return ok, err
+	}
+	gone, err := s.vault.ring.WasErased(ctx, personID)
+	return !gone, err
 }
