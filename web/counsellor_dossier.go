@@ -12,11 +12,14 @@ import (
 // dossierPage is a VAE dossier as the counsellor who follows it sees it:
 // its blocks with what is mapped to them, how complete each is, the
 // decisions, and the forms that transcribe the certifier's admissibility
-// decision and the jury's decision on each block.
+// decision and the jury's decision on each block. An auditor sees the same
+// page without the forms.
 type dossierPage struct {
 	projections.DossierView
 	Base      string // the dossier's address
 	CaseLink  string
+	Auditor   bool   // read by a certifier: no forms, a bundle to download
+	Bundle    string // the address of the dossier's evidence bundle, once submitted
 	Form      *staffForm
 	Idem      string
 	Today     string
@@ -32,13 +35,14 @@ func (s *Server) counsellorDossier(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.counsellorDossierShow(w, r, a, http.StatusOK, nil)
+	s.dossierShow(w, r, a, http.StatusOK, nil)
 }
 
-// counsellorDossierShow renders the dossier with status and the refused
-// form f. The command handler authorizes the reading (an assigned
-// counsellor; not found otherwise), then the read model answers it.
-func (s *Server) counsellorDossierShow(w http.ResponseWriter, r *http.Request, a domain.Actor, status int, f *staffForm) {
+// dossierShow renders the dossier with status and the refused form f.
+// The command handler authorizes the reading (an assigned counsellor, an
+// auditor with an active grant on the dossier; not found otherwise), then
+// the read model answers it.
+func (s *Server) dossierShow(w http.ResponseWriter, r *http.Request, a domain.Actor, status int, f *staffForm) {
 	ctx, l := r.Context(), language(r)
 	pid, did := chi.URLParam(r, "portfolioID"), chi.URLParam(r, "dossierID")
 	err := s.deps.Commands.ReadPortfolio(ctx, a, pid, did, func(p *domain.Portfolio, _ uint64) error {
@@ -47,6 +51,11 @@ func (s *Server) counsellorDossierShow(w http.ResponseWriter, r *http.Request, a
 		}
 		return nil
 	})
+	if a.Role == domain.RoleAuditor && domain.KindOf(err) == domain.KindForbidden {
+		// An auditor learns nothing of a dossier outside their grants,
+		// not even that it exists.
+		err = &domain.Error{Kind: domain.KindNotFound, Field: "dossier", Reason: "no dossier " + did}
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -62,6 +71,13 @@ func (s *Server) counsellorDossierShow(w http.ResponseWriter, r *http.Request, a
 	pg := dossierPage{DossierView: v, Base: "/counsellor/beneficiaries/" + pid + "/dossiers/" + did, CaseLink: "/counsellor/beneficiaries/" + pid,
 		Form: f, Idem: newIdem(), Today: string(domain.DateOf(s.clock().UTC())), Done: doneText(r),
 		RecordAdmissibility: v.State == domain.DossierAdmissibilityRequested, RecordJury: v.State == domain.DossierSubmitted}
+	if a.Role == domain.RoleAuditor {
+		pg.Base, pg.CaseLink, pg.Auditor = "/auditor/dossiers/"+pid+"/"+did, "/auditor", true
+		if v.State == domain.DossierSubmitted || v.State == domain.DossierDecided { // a bundle exists once submitted
+			pg.Bundle = "/v1/portfolios/" + pid + "/dossiers/" + did + "/bundle"
+		}
+		pg.RecordAdmissibility, pg.RecordJury = false, false
+	}
 	for _, d := range []domain.BlockDecision{domain.BlockValidated, domain.BlockPartly, domain.BlockNotValidated} {
 		pg.Decisions = append(pg.Decisions, staffChoice{Value: string(d), Label: words.T(l, "staff.decision."+string(d))})
 	}
@@ -88,7 +104,7 @@ func (s *Server) dossierPost(w http.ResponseWriter, r *http.Request, name string
 	res, err := run(staffCall(a, r), pid, did)
 	if err != nil {
 		s.answerRefusal(w, r, err, refuse(language(r), err, r, name, id, fields...), func(status int, f *staffForm) {
-			s.counsellorDossierShow(w, r, a, status, f)
+			s.dossierShow(w, r, a, status, f)
 		})
 		return
 	}

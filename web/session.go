@@ -24,11 +24,11 @@ func (s *Server) sessionPages(r chi.Router) {
 }
 
 // roleHome is where a person lands after logging in. The pages of roles
-// other than beneficiary are their own group's; auditors have no pages
-// yet (they read a dossier through the API and verify its bundle), so
-// they land on the home page.
+// other than beneficiary are their own group's.
 func roleHome(role domain.Role) string {
 	switch role {
+	case domain.RoleAuditor:
+		return "/auditor"
 	case domain.RoleBeneficiary:
 		return "/me/portfolio"
 	case domain.RoleCounsellor:

@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/parcours/parcours/commands"
+	"github.com/parcours/parcours/domain"
 )
 
 // TestStaffPagesAccessible checks the basics on every staff page, in both
@@ -13,13 +16,17 @@ import (
 func TestStaffPagesAccessible(t *testing.T) {
 	e := newStaffEnv(t)
 	seedStaff(e)
-	for _, p := range []string{"p-cons", "p-tutor", "p-admin"} {
+	e.must(e.h.GrantAuditor(t.Context(), staffCallOf("p-admin", domain.RoleStructureAdmin), commands.GrantAuditor{PortfolioID: "p-zoe",
+		GrantID: "g-victor", AuditorID: "p-audit", DossierID: "d-1", Until: staffNow.AddDate(0, 0, 10)}))
+	e.sync()
+	for _, p := range []string{"p-cons", "p-tutor", "p-admin", "p-audit"} {
 		e.login(p)
 	}
 	pages := []struct{ who, path string }{
 		{"p-cons", "/counsellor"}, {"p-cons", "/counsellor?inactive=1"}, {"p-cons", "/counsellor/beneficiaries/p-zoe"},
 		{"p-cons", "/counsellor/beneficiaries/p-zoe/dossiers/d-1"}, {"p-tutor", "/tutor"}, {"p-tutor", "/tutor/beneficiaries/p-zoe"},
 		{"p-tutor", "/tutor/beneficiaries/p-zoe/items/task/x-shop/t-till"}, {"p-admin", "/admin"}, {"p-admin", "/admin/tokens"},
+		{"p-audit", "/auditor"}, {"p-audit", "/auditor/dossiers/p-zoe/d-1"},
 	}
 	control := regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
 	id := regexp.MustCompile(`\bid="([^"]+)"`)
@@ -57,7 +64,7 @@ func TestStaffPagesAccessible(t *testing.T) {
 					t.Errorf("%s: a control without a label: %s", pg.path, c)
 				}
 			}
-			for _, key := range []string{"cns.", "staff.", "adm.", "tut.", "dos."} {
+			for _, key := range []string{"cns.", "staff.", "adm.", "tut.", "dos.", "aud."} {
 				if regexp.MustCompile(`[>"]` + regexp.QuoteMeta(key) + `[a-z_.]+[<"]`).MatchString(p.html) {
 					t.Errorf("%s (%s): an untranslated key %s…", pg.path, lang, key)
 				}

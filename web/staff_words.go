@@ -75,6 +75,7 @@ var staffWords = catalog{
 	"staff.role.name.auditor":         {"Certificateur ou jury", "Certifier or jury"},
 	"staff.role.counsellor":           {"Cette page est réservée aux conseillers.", "This page is for counsellors."},
 	"staff.role.tutor":                {"Cette page est réservée aux tuteurs.", "This page is for tutors."},
+	"staff.role.auditor":              {"Cette page est réservée aux certificateurs.", "This page is for certifiers."},
 	"staff.role.structure_admin":      {"Cette page est réservée aux responsables de structure.", "This page is for structure admins."},
 
 	"staff.done.comment":       {"Votre commentaire est publié.", "Your comment is posted."},

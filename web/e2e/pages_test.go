@@ -35,6 +35,8 @@ var mainPages = []mainPage{
 	{name: "counsellor-dossier", who: demo.Counsellor, path: "/counsellor/beneficiaries/" + demo.Beneficiary + "/dossiers/" + demo.Dossier},
 	{name: "tutor-home", who: demo.Tutor, path: "/tutor"},
 	{name: "tutor-case", who: demo.Tutor, path: "/tutor/beneficiaries/" + demo.Beneficiary},
+	{name: "auditor-home", who: demo.Auditor, path: "/auditor"},
+	{name: "auditor-dossier", who: demo.Auditor, path: "/auditor/dossiers/" + demo.Beneficiary + "/" + demo.Dossier},
 	{name: "admin", who: demo.Admin, path: "/admin"},
 	{name: "admin-tokens", who: demo.Admin, path: "/admin/tokens"},
 }
