@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -64,5 +65,35 @@ func TestIdempotencyHashesAreKeyed(t *testing.T) {
 	}
 	if ids[0] == ids[1] {
 		t.Fatalf("two platforms derived the same person ID %s from the same key", ids[0])
+	}
+}
+
+// Events written before the idempotency hashes were keyed carry plain
+// SHA-256 hashes: a retry of such a command, by the same actor with the
+// same key, is still a replay (or, for other values, a reused key), not a
+// second command.
+func TestPlainIdempotencyHashesOfOlderBinaries(t *testing.T) {
+	w := newWorld(t)
+	enrol := commands.EnrolPerson{StructureID: tenant, PersonID: "p-ana", Role: domain.RoleCounsellor, Name: "Ana Lopes", Email: "ana@example.org"}
+	old := commands.New(w.store, w.ring, commands.Options{})
+	commands.UsePlainIdempotencyHashes(old)
+	first := w.mustDo(old.EnrolPerson(w.ctx, commands.Call{Actor: w.operator, IdempotencyKey: "enrol ana"}, enrol))
+
+	h := commands.New(w.store, w.ring, commands.Options{}) // this binary, with a cold cache
+	again, err := h.EnrolPerson(w.ctx, commands.Call{Actor: w.operator, IdempotencyKey: "enrol ana"}, enrol)
+	if err != nil || !again.Replayed || again.Revision != first.Revision {
+		t.Fatalf("retry of a command written with plain hashes: %+v %v, want a replay of %+v", again, err, first)
+	}
+	other := enrol
+	other.Name = "Ana Lopes-Martin"
+	if _, err := h.EnrolPerson(w.ctx, commands.Call{Actor: w.operator, IdempotencyKey: "enrol ana"}, other); !errors.Is(err, commands.ErrIdempotencyKeyReused) {
+		t.Fatalf("the key of a command written with plain hashes, reused for other values: %v", err)
+	}
+	// New commands get keyed hashes, and replay as such.
+	luc := commands.EnrolPerson{StructureID: tenant, PersonID: "p-luc2", Role: domain.RoleTutor, Name: "Luc Girard"}
+	w.mustDo(h.EnrolPerson(w.ctx, commands.Call{Actor: w.operator, IdempotencyKey: "enrol luc"}, luc))
+	res, err := commands.New(w.store, w.ring, commands.Options{}).EnrolPerson(w.ctx, commands.Call{Actor: w.operator, IdempotencyKey: "enrol luc"}, luc)
+	if err != nil || !res.Replayed {
+		t.Fatalf("retry of a command written with keyed hashes: %+v %v", res, err)
 	}
 }

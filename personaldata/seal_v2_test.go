@@ -124,29 +124,35 @@ func TestSealV2PartKey(t *testing.T) {
 	}
 }
 
-// A version 1 part, sealed by the code before seal v2 (this vector was
-// made by it: master key, the person's wrapped key, the box), still opens,
-// through Open and OpenData; it has no part key.
-func TestOpenSealV1(t *testing.T) {
-	ctx := context.Background()
+// vectorRing is the key ring of the sealed vectors below (their master key
+// and p-zoe's wrapped key), and the binding of a part at revision rev.
+func vectorRing(t *testing.T, rev uint64) (*personaldata.Keyring, personaldata.Binding) {
+	t.Helper()
 	master, _ := hex.DecodeString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
 	wrapped, _ := base64.StdEncoding.DecodeString("/aYyrWN5YebMojMeOP4MyRdn8oeDyFsw6TErdt3hYZoCgAuMCfsu3c16RARhPrjbmCn/e96t9gQNUjgJ")
-	box, _ := base64.StdEncoding.DecodeString("Fqc0ukqzf0rWiMbJZywErRdzy/CAHQIZLRaewPvqu0EAgybbYZQEoB5lVrE8v4SIaHjlnh5gGvtESWfWzZ0tDB3texj0U2IMw1/0r9lKQBI=")
 	id, err := eventstore.ParseEventID("0195a3b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := personaldata.Binding{Tenant: "structure-1", Stream: "portfolio-p-zoe", EventID: id, Revision: 7}
-	want := `{"title":"Vendeuse en boulangerie","note":"rigueur"}`
-
 	store := sqliteKeys(t, t.TempDir())
-	if _, err := store.PutIfAbsent(ctx, "p-zoe", wrapped); err != nil {
+	if _, err := store.PutIfAbsent(context.Background(), "p-zoe", wrapped); err != nil {
 		t.Fatal(err)
 	}
 	ring, err := personaldata.NewKeyring(store, master)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ring, personaldata.Binding{Tenant: "structure-1", Stream: "portfolio-p-zoe", EventID: id, Revision: rev}
+}
+
+// A version 1 part, sealed by the code before seal v2 (this vector was
+// made by it: master key, the person's wrapped key, the box), still opens,
+// through Open and OpenData; it has no part key.
+func TestOpenSealV1(t *testing.T) {
+	ctx := context.Background()
+	box, _ := base64.StdEncoding.DecodeString("Fqc0ukqzf0rWiMbJZywErRdzy/CAHQIZLRaewPvqu0EAgybbYZQEoB5lVrE8v4SIaHjlnh5gGvtESWfWzZ0tDB3texj0U2IMw1/0r9lKQBI=")
+	ring, b := vectorRing(t, 7)
+	want := `{"title":"Vendeuse en boulangerie","note":"rigueur"}`
 	s := personaldata.Sealed{V: personaldata.SealV1, Subject: "p-zoe", Box: box}
 	if got, err := ring.Open(ctx, b, s); err != nil || string(got) != want {
 		t.Fatalf("open a v1 part: %q %v", got, err)
@@ -205,25 +211,10 @@ func TestOpenSealV1(t *testing.T) {
 // key is the same: the derivation is pinned.
 func TestOpenSealV2Vector(t *testing.T) {
 	ctx := context.Background()
-	master, _ := hex.DecodeString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
-	wrapped, _ := base64.StdEncoding.DecodeString("/aYyrWN5YebMojMeOP4MyRdn8oeDyFsw6TErdt3hYZoCgAuMCfsu3c16RARhPrjbmCn/e96t9gQNUjgJ")
 	box, _ := base64.StdEncoding.DecodeString("+OfDsatRgPTcMAgUZmY9tYms77ML65RPX/TwoeSmwZpa9QJnWKK08WIQyOag7ibu4FdztKX/RwiSMuuPWGbXO4jNkH3o6Rg=")
 	wantKey := "8a7850f95ca5dde5a47cdd459235a8925f79a968ad218b8bc80235da4924b195"
-	id, err := eventstore.ParseEventID("0195a3b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := personaldata.Binding{Tenant: "structure-1", Stream: "portfolio-p-zoe", EventID: id, Revision: 9}
+	ring, b := vectorRing(t, 9)
 	want := `{"title":"Aide-soignante","note":"écoute"}`
-
-	store := sqliteKeys(t, t.TempDir())
-	if _, err := store.PutIfAbsent(ctx, "p-zoe", wrapped); err != nil {
-		t.Fatal(err)
-	}
-	ring, err := personaldata.NewKeyring(store, master)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := personaldata.Sealed{V: personaldata.SealV2, Subject: "p-zoe", Box: box}
 	if got, err := ring.Open(ctx, b, s); err != nil || string(got) != want {
 		t.Fatalf("open a v2 part: %q %v", got, err)
