@@ -69,7 +69,6 @@ func benchRebuild(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	fmt.Fprintf(stderr, "generated %d portfolios in %s\n", len(owners), time.Since(t0).Round(time.Second))
-	batchGC() // as `parcours rebuild` does; the raw scan runs under it too
 	resetPeakRSS()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)

@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -58,6 +59,7 @@ Run "parcours COMMAND -h" for the flags of a command.
 `
 
 func main() {
+	defaultGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -76,6 +78,20 @@ func main() {
 		code = 0
 	}
 	os.Exit(code)
+}
+
+// defaultGC lets the heap grow to three times what is live between
+// collections (GOGC=200) unless GOGC is set. Parcours allocates fast and
+// keeps little: at the default pace the collector took a tenth of a
+// rebuild's time (bench rebuild: about +9% events/s, peak RSS 167 -> 217
+// MB for 10^6 events), and of the CPU that grouped appends need on a
+// small machine (bench append --backend postgres, 64 writers: ratio
+// 0.71 -> 0.80 on average over four pairs of runs). Set GOGC=100, or
+// GOMEMLIMIT, to trade that speed for memory.
+func defaultGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
