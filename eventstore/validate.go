@@ -2,9 +2,12 @@ package eventstore
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"unicode/utf8"
+
+	// Its Valid accepts exactly what encoding/json's does (FuzzValidJSON)
+	// in half the time, on the path of every append.
+	"github.com/segmentio/encoding/json"
 )
 
 // MaxStreamNameLen bounds stream names.
