@@ -9,10 +9,16 @@
 //
 // Group commit: one goroutine owns the write connection. Appends that
 // arrive while it is busy are written together, in one transaction and one
-// fsync. Each append in the batch runs inside its own savepoint and is
-// checked on its own: a conflict or an invalid event fails that append only,
-// never its neighbours. Readers use a separate pool and, thanks to WAL,
-// never block the writer nor are blocked by it.
+// fsync. Each append in the batch is checked on its own, and one of several
+// events runs inside its own savepoint (one event's single INSERT is undone
+// by SQLite alone if it fails): a conflict or an invalid event fails that
+// append only, never its neighbours. The writer remembers the head (last
+// revision and hash) of the streams it wrote, so an append is usually one
+// INSERT; each batch first reads PRAGMA data_version under the write lock,
+// and if another connection (another process) committed meanwhile, it
+// forgets them all and reads heads from the file again. Readers use a
+// separate pool and, thanks to WAL, never block the writer nor are blocked
+// by it.
 //
 // Ordering: SQLite has one writer at a time, so the row id assigned at
 // insert is also commit order, and a reader's snapshot always holds a prefix

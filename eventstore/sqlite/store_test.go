@@ -103,3 +103,48 @@ func TestSchemaVersionGuards(t *testing.T) {
 		t.Fatalf("migrate a newer schema: want ErrSchemaTooNew, got %v", err)
 	}
 }
+
+// TestTwoWritersOnOneFile: two stores on one file, as a server and an
+// admin command in another process would be. Each remembers the heads of
+// the streams it wrote; when the other one appends to the same stream,
+// the first must notice (PRAGMA data_version) instead of trusting its
+// memory: an exact expectation then conflicts, and an append with any
+// expectation continues the chain after the other's events.
+func TestTwoWritersOnOneFile(t *testing.T) {
+	dir := t.TempDir()
+	a := openStore(t, dir, sqlite.Options{})
+	b, err := sqlite.Open(context.Background(), filepath.Join(dir, "events.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	ev := func() eventstore.Proposed {
+		return eventstore.Proposed{ID: eventstore.NewEventID(), Type: "E", SchemaVersion: 1, Data: []byte(`{}`), Metadata: []byte(`{}`)}
+	}
+	for range 3 { // a remembers s at revision 2
+		if _, err := a.Append(ctx, "s", eventstore.Any, ev()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res, err := b.Append(ctx, "s", eventstore.Exactly(2), ev()); err != nil || res.LastRevision != 3 {
+		t.Fatalf("the other writer: %+v %v", res, err)
+	}
+	_, err = a.Append(ctx, "s", eventstore.Exactly(2), ev())
+	var conflict *eventstore.ConflictError
+	if !errors.As(err, &conflict) || conflict.Actual != 3 {
+		t.Fatalf("an expectation the other writer made stale: %v", err)
+	}
+	if res, err := a.Append(ctx, "s", eventstore.Any, ev()); err != nil || res.LastRevision != 4 {
+		t.Fatalf("after the other writer: %+v %v", res, err)
+	}
+	if _, err := b.Append(ctx, "s", eventstore.Exactly(4), ev()); err != nil {
+		t.Fatalf("the other writer again: %v", err)
+	}
+	if res, err := a.Append(ctx, "s", eventstore.Exactly(5), ev()); err != nil || res.LastRevision != 6 {
+		t.Fatalf("after the other writer again: %+v %v", res, err)
+	}
+	if v, err := eventstore.VerifyStream(ctx, a, "s"); err != nil || v.Events != 7 {
+		t.Fatalf("chain: %+v %v", v, err)
+	}
+}

@@ -25,12 +25,32 @@ type reply struct {
 
 // writer owns the one write connection and turns queued appends into group
 // commits.
+//
+// It remembers the head (last revision and hash) of the streams it wrote,
+// so that most appends cost one statement, the INSERT, instead of a read
+// and an INSERT. The memory is only trusted while no other connection
+// wrote the file: each batch starts, under the write lock, by reading
+// PRAGMA data_version, which changes when another connection (another
+// process, say an admin command) has committed; then everything
+// remembered is forgotten.
 type writer struct {
-	s                  *Store
-	ctx                context.Context
-	conn               *sql.Conn
-	head, insert, byID *sql.Stmt
+	s                           *Store
+	ctx                         context.Context
+	conn                        *sql.Conn
+	head, insert, byID, version *sql.Stmt
+
+	heads       map[string]streamHead // committed heads of streams this writer wrote
+	pending     map[string]streamHead // heads written by the batch in progress
+	dataVersion int64
 }
+
+type streamHead struct {
+	rev  uint64
+	hash eventstore.Hash
+}
+
+// maxCachedHeads bounds the heads the writer remembers.
+const maxCachedHeads = 16384
 
 func newWriter(ctx context.Context, s *Store) (*writer, error) {
 	// The writer outlives Open's context; it stops with Close.
@@ -39,7 +59,7 @@ func newWriter(ctx context.Context, s *Store) (*writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open write connection to %s: %w", s.path, err)
 	}
-	w := &writer{s: s, ctx: wctx, conn: conn}
+	w := &writer{s: s, ctx: wctx, conn: conn, heads: map[string]streamHead{}, pending: map[string]streamHead{}, dataVersion: -1}
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
 			return nil
@@ -50,8 +70,9 @@ func newWriter(ctx context.Context, s *Store) (*writer, error) {
 	}
 	w.head = prep(`SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`)
 	w.insert = prep(`INSERT INTO events (stream, revision, event_id, type, schema_version, data, metadata, recorded_at, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid`)
 	w.byID = prep(selectEvents + ` WHERE event_id = ?`)
+	w.version = prep(`PRAGMA data_version`)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("prepare statements on %s: %w", s.path, err)
@@ -94,9 +115,11 @@ func (w *writer) commit(batch []*request) {
 			}
 		}
 	}
+	clear(w.pending)
 	if _, err := w.conn.ExecContext(w.ctx, `BEGIN IMMEDIATE`); err != nil {
 		fail(fmt.Errorf("begin transaction: %w", err))
 	} else {
+		w.checkDataVersion()
 		now := time.Now().UnixNano()
 		single := len(batch) == 1
 		for i, r := range batch {
@@ -104,11 +127,22 @@ func (w *writer) commit(batch []*request) {
 				replies[i] = reply{err: fmt.Errorf("append to %s: %w", r.stream, err)}
 				continue
 			}
-			replies[i].res, replies[i].err = w.appendOne(r, now, !single)
+			replies[i].res, replies[i].err = w.appendOne(r, now, !single && len(r.events) > 1)
 		}
 		if _, err := w.conn.ExecContext(w.ctx, `COMMIT`); err != nil {
 			_, _ = w.conn.ExecContext(w.ctx, `ROLLBACK`)
 			fail(fmt.Errorf("commit: %w", err))
+			clear(w.heads) // what was written is unknown: read heads again
+		} else {
+			for stream, h := range w.pending {
+				if _, known := w.heads[stream]; !known && len(w.heads) >= maxCachedHeads {
+					for old := range w.heads { // map order is random
+						delete(w.heads, old)
+						break
+					}
+				}
+				w.heads[stream] = h
+			}
 		}
 	}
 	w.s.signal.Notify()
@@ -118,7 +152,10 @@ func (w *writer) commit(batch []*request) {
 }
 
 // appendOne applies one append inside the batch transaction. With
-// savepoint, a failure undoes this append only.
+// savepoint, a failure undoes this append only. An append of one event
+// needs none: its one INSERT either stores the row or, failing, stores
+// nothing (SQLite undoes a failed statement, and the transaction goes on),
+// so most appends of a group commit cost two statements, not four.
 func (w *writer) appendOne(r *request, now int64, savepoint bool) (eventstore.AppendResult, error) {
 	if savepoint {
 		if _, err := w.conn.ExecContext(w.ctx, `SAVEPOINT append_one`); err != nil {
@@ -126,7 +163,7 @@ func (w *writer) appendOne(r *request, now int64, savepoint bool) (eventstore.Ap
 		}
 	}
 	res, written, err := w.tryAppend(r, now)
-	if err != nil && written {
+	if err != nil && written && (savepoint || len(r.events) > 1) {
 		if savepoint {
 			_, err2 := w.conn.ExecContext(w.ctx, `ROLLBACK TO append_one`)
 			err = errors.Join(err, err2)
@@ -142,6 +179,12 @@ func (w *writer) appendOne(r *request, now int64, savepoint bool) (eventstore.Ap
 			err = fmt.Errorf("append to %s: release savepoint: %w", r.stream, err2)
 		}
 	}
+	if err != nil {
+		// Whatever this append did is undone: its stream's head is read
+		// again, from the transaction, if needed.
+		delete(w.pending, r.stream)
+		delete(w.heads, r.stream)
+	}
 	if err != nil && (errors.Is(err, errInsert) || errors.Is(err, eventstore.ErrWrongExpectedRevision)) {
 		// A conflict or a failed insert may be a retry of an append that
 		// already landed: decide from what is stored.
@@ -153,40 +196,71 @@ func (w *writer) appendOne(r *request, now int64, savepoint bool) (eventstore.Ap
 var errInsert = errors.New("insert failed")
 
 func (w *writer) tryAppend(r *request, now int64) (res eventstore.AppendResult, written bool, err error) {
-	var (
-		rev    int64
-		prev   []byte
-		exists = true
-	)
-	switch err := w.head.QueryRowContext(w.ctx, r.stream).Scan(&rev, &prev); {
-	case errors.Is(err, sql.ErrNoRows):
-		exists = false
-	case err != nil:
+	h, exists, err := w.headOf(r.stream)
+	if err != nil {
 		return res, false, fmt.Errorf("append to %s: read head: %w", r.stream, err)
 	}
-	if !r.expected.Check(uint64(rev), exists) {
-		return res, false, &eventstore.ConflictError{Stream: r.stream, Expected: r.expected, Actual: uint64(rev), Exists: exists}
+	if !r.expected.Check(h.rev, exists) {
+		return res, false, &eventstore.ConflictError{Stream: r.stream, Expected: r.expected, Actual: h.rev, Exists: exists}
 	}
 	chain := eventstore.Chain{}
 	if exists {
-		copy(chain.Prev[:], prev)
-		chain.Next = uint64(rev) + 1
+		chain.Prev, chain.Next = h.hash, h.rev+1
 	}
 	res.FirstRevision = chain.Next
 	for _, e := range r.events {
 		rev, prev, hash := chain.Link(r.stream, e)
-		out, err := w.insert.ExecContext(w.ctx, r.stream, int64(rev), e.ID[:], e.Type, int64(e.SchemaVersion),
-			e.Data, e.Metadata, now, prev[:], hash[:])
-		if err != nil {
+		var pos int64
+		if err := w.insert.QueryRowContext(w.ctx, r.stream, int64(rev), e.ID[:], e.Type, int64(e.SchemaVersion),
+			e.Data, e.Metadata, now, prev[:], hash[:]).Scan(&pos); err != nil {
 			return res, true, fmt.Errorf("append to %s: %w: %w", r.stream, errInsert, err)
 		}
-		pos, err := out.LastInsertId()
-		if err != nil {
-			return res, true, fmt.Errorf("append to %s: row id: %w", r.stream, err)
-		}
 		res.LastRevision, res.Position = rev, eventstore.Position{Lo: uint64(pos)}
+		h = streamHead{rev: rev, hash: hash}
 	}
+	w.pending[r.stream] = h
 	return res, true, nil
+}
+
+// headOf returns the head of stream as this batch's transaction sees it:
+// from what the batch wrote, else from what the writer remembers, else
+// read from the file.
+func (w *writer) headOf(stream string) (streamHead, bool, error) {
+	if h, ok := w.pending[stream]; ok {
+		return h, true, nil
+	}
+	if h, ok := w.heads[stream]; ok {
+		return h, true, nil
+	}
+	var (
+		h    streamHead
+		rev  int64
+		hash []byte
+	)
+	switch err := w.head.QueryRowContext(w.ctx, stream).Scan(&rev, &hash); {
+	case errors.Is(err, sql.ErrNoRows):
+		return h, false, nil
+	case err != nil:
+		return h, false, err
+	case copy(h.hash[:], hash) != len(h.hash):
+		return h, false, fmt.Errorf("stream %s revision %d: malformed hash", stream, rev)
+	}
+	h.rev = uint64(rev)
+	return h, true, nil
+}
+
+// checkDataVersion forgets the remembered heads if another connection
+// committed to the file since this writer last looked; it runs under the
+// write lock, at the start of each batch.
+func (w *writer) checkDataVersion() {
+	var v int64
+	if err := w.version.QueryRowContext(w.ctx).Scan(&v); err != nil || v != w.dataVersion {
+		clear(w.heads)
+		w.dataVersion = v
+		if err != nil {
+			w.dataVersion = -1
+		}
+	}
 }
 
 func (w *writer) matchRetry(r *request, cause error) (eventstore.AppendResult, error) {

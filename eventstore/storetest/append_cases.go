@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -232,5 +233,65 @@ func testPartialOverlap(t *testing.T, h Harness) {
 	}
 	if n := len(readAll(t, s, eventstore.Start)); n != 3 {
 		t.Fatalf("global log has %d events after refused retries, want 3", n)
+	}
+}
+
+// testFailuresIsolatedInGroupCommits: appends that fail on a stored event
+// ID (one event, or the last of several) while neighbours append at the
+// same moment, so that a backend grouping commits puts them in one
+// transaction, fail alone: each leaves nothing behind, not even the first
+// events of a refused multi-event append, and every neighbour lands.
+func testFailuresIsolatedInGroupCommits(t *testing.T, h Harness) {
+	s := h.open(t)
+	ctx := ctxT(t)
+	stored := evs(1, "Stored")
+	mustAppend(t, s, "stored", eventstore.NoStream, stored...)
+	rounds, writers := 20*h.Scale, 8
+	var wg sync.WaitGroup
+	errs := make(chan error, rounds*writers)
+	var good atomic.Int64
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stream := fmt.Sprintf("w-%d", w)
+			for r := range rounds {
+				var events []eventstore.Proposed
+				switch (w + r) % 4 {
+				case 0: // one event whose ID is stored in another stream
+					events = []eventstore.Proposed{stored[0]}
+				case 1: // new events, then one whose ID is stored
+					events = append(evs(2, "Lost"), stored[0])
+				default:
+					events = evs(1+r%3, "Kept")
+				}
+				_, err := s.Append(ctx, stream, eventstore.Any, events...)
+				switch {
+				case (w+r)%4 < 2 && err == nil:
+					errs <- fmt.Errorf("%s round %d: an append reusing a stored event ID succeeded", stream, r)
+				case (w+r)%4 >= 2 && err != nil:
+					errs <- fmt.Errorf("%s round %d: a good append failed beside failing ones: %w", stream, r, err)
+				case err == nil:
+					good.Add(int64(len(events)))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	all := readAll(t, s, eventstore.Start)
+	if int64(len(all)) != good.Load()+1 {
+		t.Fatalf("global log has %d events, want the stored one and %d kept", len(all), good.Load())
+	}
+	for _, e := range all {
+		if e.Type == "Lost" {
+			t.Fatalf("an event of a refused append is stored: %s@%d", e.Stream, e.Revision)
+		}
+		if _, err := eventstore.VerifyStream(ctx, s, e.Stream); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

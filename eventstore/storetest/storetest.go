@@ -55,6 +55,7 @@ func Run(t *testing.T, h Harness) {
 		{"AtomicMultiEvent", testAtomicMultiEvent},
 		{"IdempotentRetry", testIdempotentRetry},
 		{"PartialOverlap", testPartialOverlap},
+		{"FailuresIsolatedInGroupCommits", testFailuresIsolatedInGroupCommits},
 		{"ReadStream", testReadStream},
 		{"StreamNotFound", testStreamNotFound},
 		{"ReadAll", testReadAll},
