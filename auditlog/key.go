@@ -63,7 +63,8 @@ func LoadOrCreateKey(dir, origin string) (Key, error) {
 	return k, nil
 }
 
-func createKey(path, origin string) (Key, error) {
+func createKey(path, configured string) (Key, error) {
+	origin := configured
 	if origin == "" {
 		var r [4]byte
 		if _, err := rand.Read(r[:]); err != nil {
@@ -81,10 +82,16 @@ func createKey(path, origin string) (Key, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return Key{}, fmt.Errorf("create data directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// Written whole to a file of its own, then linked into place: a
+	// process starting beside this one (two services on one data
+	// directory) never reads half a key, and if it won the race, its key
+	// is the one both use.
+	f, err := os.CreateTemp(filepath.Dir(path), KeyFile+".new-*")
 	if err != nil {
 		return Key{}, fmt.Errorf("create audit key: %w", err)
 	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
 	_, err = f.WriteString(skey + "\n")
 	if err == nil {
 		err = f.Sync()
@@ -93,8 +100,12 @@ func createKey(path, origin string) (Key, error) {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(path)
 		return Key{}, fmt.Errorf("write audit key: %w", err)
+	}
+	if err := os.Link(tmp, path); errors.Is(err, fs.ErrExist) {
+		return LoadOrCreateKey(filepath.Dir(path), configured)
+	} else if err != nil {
+		return Key{}, fmt.Errorf("create audit key: %w", err)
 	}
 	return ParseKey(skey)
 }
