@@ -48,6 +48,7 @@ type Runner struct {
 	retries     int
 	mu          sync.Mutex
 	owned       map[string]bool
+	counts      map[string]*atomic.Uint64 // events applied by this runner, by projection
 }
 
 // RunnerOptions tunes a Runner; the zero value gives the defaults.
@@ -85,7 +86,12 @@ func NewRunnerWithOptions(store eventstore.Store, codec *eventcodec.Codec, db *D
 	if opts.LeaseRetry <= 0 {
 		opts.LeaseRetry = 2 * time.Second
 	}
-	return &Runner{store: store, codec: codec, db: db, projections: projections, log: log, opts: opts, retries: 3, owned: map[string]bool{}}, nil
+	counts := make(map[string]*atomic.Uint64, len(projections))
+	for _, p := range projections {
+		counts[p.Name()] = new(atomic.Uint64)
+	}
+	return &Runner{store: store, codec: codec, db: db, projections: projections, log: log, opts: opts, retries: 3,
+		owned: map[string]bool{}, counts: counts}, nil
 }
 
 // domainEvents carries the events of the domain's streams (structures,
@@ -182,29 +188,46 @@ func (r *Runner) Run(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// handle applies one message to p's read model; fence, if not nil, checks
-// in the transaction that this runner may still apply it.
+// handle applies one message (one event, or a batch of them) to p's read
+// model; fence, if not nil, checks in the transaction that this runner
+// may still apply it.
 func (r *Runner) handle(p Projection, fence func(context.Context, *sql.Tx) error) message.HandlerFunc {
 	return func(m *message.Message) ([]*message.Message, error) {
-		e, err := EventOf(m)
+		events, err := EventsOf(m)
 		if err != nil {
 			return nil, err
 		}
-		d, err := r.codec.DecodeClear(e)
-		if err != nil {
-			return nil, err
-		}
-		if pe, ok := d.Event.(*domain.PersonErased); ok {
-			r.codec.Forget(pe.Subject)
-			if r.opts.OnErased != nil {
-				r.opts.OnErased(pe.Subject)
+		ds := make([]eventcodec.Decoded, len(events))
+		for i, e := range events {
+			if ds[i], err = r.codec.DecodeClear(e); err != nil {
+				return nil, err
+			}
+			if pe, ok := ds[i].Event.(*domain.PersonErased); ok {
+				r.codec.Forget(pe.Subject)
+				if r.opts.OnErased != nil {
+					r.opts.OnErased(pe.Subject)
+				}
 			}
 		}
-		return nil, r.applyOne(m.Context(), p, d, fence)
+		err = r.apply(m.Context(), p, ds, fence)
+		if err != nil && len(ds) > 1 && !errors.Is(err, errLeaseLost) && m.Context().Err() == nil {
+			// One transaction for the batch failed: apply its events one
+			// by one, so that those before a poison event are kept and the
+			// error names the event that fails.
+			for i := range ds {
+				if err = r.apply(m.Context(), p, ds[i:i+1], fence); err != nil {
+					break
+				}
+			}
+		}
+		return nil, err
 	}
 }
 
-func (r *Runner) applyOne(ctx context.Context, p Projection, d eventcodec.Decoded, fence func(context.Context, *sql.Tx) error) error {
+// apply applies the events (in log order) to p's read model in one
+// transaction, with the new checkpoint; events at or before the
+// checkpoint are skipped.
+func (r *Runner) apply(ctx context.Context, p Projection, ds []eventcodec.Decoded, fence func(context.Context, *sql.Tx) error) error {
 	tx, err := r.db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -219,17 +242,27 @@ func (r *Runner) applyOne(ctx context.Context, p Projection, d eventcodec.Decode
 			return err
 		}
 	}
-	if !st.Position.Less(d.Stored.Position) {
-		return nil // applied already (a redelivery, a rebuild went past it, or another process did)
-	}
 	b := newBatch(ctx, tx, r.db, p.Name(), st.Generation)
-	if err := p.Apply(b, d); err != nil {
-		return fmt.Errorf("%s: apply %s@%d (%s): %w", p.Name(), d.Stored.Stream, d.Stored.Revision, d.Stored.Type, err)
+	n := 0
+	for _, d := range ds {
+		if !st.Position.Less(d.Stored.Position) {
+			continue // applied already (a redelivery, a rebuild went past it, or another process did)
+		}
+		if err := p.Apply(b, d); err != nil {
+			b.close()
+			return fmt.Errorf("%s: apply %s@%d (%s): %w", p.Name(), d.Stored.Stream, d.Stored.Revision, d.Stored.Type, err)
+		}
+		st.Position = d.Stored.Position
+		n++
+	}
+	if n == 0 {
+		b.close()
+		return nil
 	}
 	if err := b.flush(); err != nil {
 		return err
 	}
-	st.Position, st.Status, st.Error = d.Stored.Position, "running", ""
+	st.Status, st.Error = "running", ""
 	if err := saveState(ctx, tx, st); err != nil {
 		return err
 	}
@@ -238,6 +271,7 @@ func (r *Runner) applyOne(ctx context.Context, p Projection, d eventcodec.Decode
 	}
 	b.share(ctx)
 	r.applied.Add(1)
+	r.counts[p.Name()].Add(uint64(n))
 	r.signal.Notify()
 	return nil
 }

@@ -25,6 +25,9 @@ type Status struct {
 	// is the age of the oldest of them (0 when caught up).
 	LagEvents  int     `json:"lag_events"`
 	LagSeconds float64 `json:"lag_seconds"`
+	// Applied counts the events this runner applied to the read model
+	// since it started (its rate is the projection's apply rate here).
+	Applied uint64 `json:"applied_events"`
 }
 
 const lagScan = 10000
@@ -37,7 +40,8 @@ func (r *Runner) Status(ctx context.Context) ([]Status, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := Status{Name: p.Name(), Version: st.Version, Generation: st.Generation, Position: st.Position, At: st.Position.String(), State: st.Status, Error: st.Error, Owned: r.isOwned(p.Name())}
+		s := Status{Name: p.Name(), Version: st.Version, Generation: st.Generation, Position: st.Position, At: st.Position.String(), State: st.Status, Error: st.Error, Owned: r.isOwned(p.Name()),
+			Applied: r.counts[p.Name()].Load()}
 		if s.State == "" {
 			s.State = "new"
 		}

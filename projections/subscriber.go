@@ -38,7 +38,16 @@ type SubscriberConfig struct {
 	Filter func(topic string, e eventstore.Event) bool
 	// Backoff between resubscriptions after a store error (default 1s).
 	Backoff time.Duration
-	Log     *slog.Logger
+	// MaxBatch, above 1, lets a message carry up to MaxBatch consecutive
+	// events of the topic (MetaBatch; EventsOf returns them): those
+	// already read from the log when the previous message is acked. A
+	// subscription that is behind thus hands its handler a backlog in a
+	// few messages, which a projection applies in one transaction each;
+	// one that keeps up still delivers each event alone, as soon as it is
+	// read. For stored events only: messages published through Publisher
+	// cannot travel in a batch.
+	MaxBatch int
+	Log      *slog.Logger
 }
 
 // Subscriber is a Watermill message.Subscriber over the global log of an
@@ -101,7 +110,11 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		defer s.wg.Done()
 		defer close(out)
 		defer cancel()
-		s.follow(ctx, topic, from, out)
+		if s.cfg.MaxBatch > 1 {
+			s.followBatched(ctx, topic, from, out)
+		} else {
+			s.follow(ctx, topic, from, out)
+		}
 	}()
 	return out, nil
 }
@@ -162,10 +175,85 @@ func (s *Subscriber) follow(ctx context.Context, topic string, from eventstore.P
 	}
 }
 
+// followBatched is follow for MaxBatch above 1: the store's subscription
+// reads ahead into a buffer of MaxBatch events, and each message takes
+// what the buffer holds when it is sent.
+func (s *Subscriber) followBatched(ctx context.Context, topic string, from eventstore.Position, out chan<- *message.Message) {
+	for {
+		err := s.pump(ctx, topic, &from, out)
+		if ctx.Err() != nil {
+			return
+		}
+		s.cfg.Log.Warn("subscription to the event log failed; resubscribing", slog.String("topic", topic), slog.Any("err", err))
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(s.cfg.Backoff):
+		}
+	}
+}
+
+// pump runs one subscription of the store from *from, delivering its
+// events in batches and moving *from past each batch acked, until the
+// subscription fails (its error) or ctx ends. Events read but not
+// delivered when it fails are read again by the next subscription.
+func (s *Subscriber) pump(ctx context.Context, topic string, from *eventstore.Position, out chan<- *message.Message) error {
+	subCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	buf := make(chan eventstore.Event, s.cfg.MaxBatch)
+	ended := make(chan error, 1)
+	go func() {
+		ended <- s.store.Subscribe(subCtx, *from, func(e eventstore.Event) error {
+			if !s.cfg.Filter(topic, e) {
+				return nil
+			}
+			select {
+			case buf <- e:
+				return nil
+			case <-subCtx.Done():
+				return subCtx.Err()
+			}
+		})
+	}()
+	defer func() { cancel(); <-ended }()
+	batch := make([]eventstore.Event, 0, s.cfg.MaxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case e := <-buf:
+			batch = append(batch, e)
+		case err := <-ended:
+			ended <- err // for the deferred wait
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	more:
+		for len(batch) < s.cfg.MaxBatch {
+			select {
+			case e := <-buf:
+				batch = append(batch, e)
+			default:
+				break more
+			}
+		}
+		if err := s.deliverBatch(ctx, topic, batch, out); err != nil {
+			return err
+		}
+		*from = batch[len(batch)-1].Position
+	}
+}
+
 // deliver sends e until it is acked.
 func (s *Subscriber) deliver(ctx context.Context, topic string, e eventstore.Event, out chan<- *message.Message) error {
+	return s.deliverBatch(ctx, topic, []eventstore.Event{e}, out)
+}
+
+// deliverBatch sends events, as one message, until it is acked.
+func (s *Subscriber) deliverBatch(ctx context.Context, topic string, events []eventstore.Event, out chan<- *message.Message) error {
+	e := events[len(events)-1]
 	for {
-		msg, err := toMessage(e)
+		msg, err := toBatchMessage(events)
 		if err != nil {
 			return err
 		}

@@ -24,6 +24,13 @@ type worker struct {
 	err    error         // the router's, once done is closed
 }
 
+// liveBatch is the most events a live projection applies in one
+// transaction: when it is behind (a start, a lease taken over, a burst),
+// a transaction and its round trips and commit carry up to this many
+// events, not one; when it keeps up, each event still commits alone, at
+// once.
+const liveBatch = 256
+
 // startWorker runs p's handler until ctx ends, the worker is stopped, or
 // p stops (a poison event, a lost lease). fence, if not nil, is checked in
 // every transaction of the handler.
@@ -33,7 +40,7 @@ func (r *Runner) startWorker(ctx context.Context, p Projection, fence func(conte
 		return nil, fmt.Errorf("router: %w", err)
 	}
 	router.AddMiddleware(middleware.CorrelationID)
-	sub := NewSubscriber(r.store, SubscriberConfig{Checkpoints: r.db, Filter: domainEvents, Log: r.log})
+	sub := NewSubscriber(r.store, SubscriberConfig{Checkpoints: r.db, Filter: domainEvents, Log: r.log, MaxBatch: liveBatch})
 	retry := middleware.Retry{MaxRetries: r.retries, InitialInterval: 50 * time.Millisecond, Multiplier: 2, Logger: watermill.NewSlogLogger(r.log),
 		ShouldRetry: func(p middleware.RetryParams) bool { return !errors.Is(p.Err, errLeaseLost) }}
 	ctx, cancel := context.WithCancel(ctx)
