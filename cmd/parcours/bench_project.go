@@ -234,4 +234,3 @@ func (l *commandLoad) one(ctx context.Context, i int) (commands.Result, error) {
 	}
 	return l.sys.h.WriteJournalEntry(ctx, owner, commands.WriteJournalEntry{PortfolioID: pid, Text: fmt.Sprintf("J'ai relancé l'entreprise (%d)", i)})
 }
-

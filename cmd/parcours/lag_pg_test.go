@@ -393,9 +393,9 @@ func projectionLags(addr string) (map[string]float64, bool) {
 // lagLoad posts commands through whichever process answers, retrying
 // with the same Idempotency-Key until one acknowledges.
 type lagLoad struct {
-	procs  []*serveProc
-	tokens []string
-	client *http.Client
+	procs    []*serveProc
+	tokens   []string
+	client   *http.Client
 	acked    atomic.Int64
 	failed   atomic.Int64
 	refusals atomic.Int64
