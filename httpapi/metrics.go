@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -27,6 +28,12 @@ type metrics struct {
 	lagSeconds *prometheus.GaugeVec
 	lagEvents  *prometheus.GaugeVec
 	stopped    *prometheus.GaugeVec
+	owned      *prometheus.GaugeVec
+	applied    *prometheus.CounterVec
+	// appliedSeen is the runner's count of applied events at the last
+	// scrape, by projection: the counter goes up by the difference.
+	mu          sync.Mutex
+	appliedSeen map[string]uint64
 }
 
 var latencyBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
@@ -46,9 +53,15 @@ func newMetrics(d Deps) *metrics {
 			Help: "Events a read model has not applied yet (counted up to 10000)."}, []string{"projection"}),
 		stopped: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "parcours_projection_stopped",
 			Help: "1 when a read model is stopped (by a poison event), else 0."}, []string{"projection"}),
+		owned: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "parcours_projection_owned",
+			Help: "1 when this process runs the read model's projection (with PostgreSQL, it holds its lease), else 0."}, []string{"projection"}),
+		applied: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parcours_projection_applied_events_total",
+			Help: "Events this process applied to a read model since it started; its rate is the apply rate, to compare with the write rate."},
+			[]string{"projection"}),
+		appliedSeen: map[string]uint64{},
 	}
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.commands, m.lagSeconds, m.lagEvents, m.stopped)
+		m.requests, m.commands, m.lagSeconds, m.lagEvents, m.stopped, m.owned, m.applied)
 	if d.Poisoned != nil {
 		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parcours_projection_poisoned_total",
 			Help: "Read models stopped by a poison event since the process started."}, func() float64 { return float64(d.Poisoned()) }))
@@ -113,10 +126,28 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
 				stopped = 1
 			}
 			s.metrics.stopped.WithLabelValues(st.Name).Set(stopped)
+			owned := 0.0
+			if st.Owned {
+				owned = 1
+			}
+			s.metrics.owned.WithLabelValues(st.Name).Set(owned)
+			s.metrics.countApplied(st.Name, st.Applied)
 		}
 	}
 	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 	return nil
+}
+
+// countApplied brings the applied-events counter of projection up to the
+// runner's count n.
+func (m *metrics) countApplied(projection string, n uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.applied.WithLabelValues(projection) // exported at 0 before the first event
+	if seen := m.appliedSeen[projection]; n > seen {
+		c.Add(float64(n - seen))
+		m.appliedSeen[projection] = n
+	}
 }
 
 // requestID gives every request an ID: the client's X-Request-Id when it

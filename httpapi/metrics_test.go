@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,6 +36,26 @@ func TestMetrics(t *testing.T) {
 	if strings.Contains(body, "p-zoe") {
 		t.Error("a raw path is in the metrics")
 	}
+	// Each read model's apply rate and owner: the world's events went
+	// through this process's runner.
+	if n, ok := metricValue(body, `parcours_projection_applied_events_total{projection="audit"}`); !ok || n < 10 {
+		t.Errorf("audit applied %v events (found: %v), want the world's", n, ok)
+	}
+	if n, ok := metricValue(body, `parcours_projection_owned{projection="audit"}`); !ok || n != 1 {
+		t.Errorf("metrics do not say this process runs the audit projection: %v %v", n, ok)
+	}
+}
+
+// metricValue finds the sample named series (with its labels) in a
+// Prometheus text body.
+func metricValue(body, series string) (float64, bool) {
+	for _, line := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
 }
 
 func TestRequestIDs(t *testing.T) {
