@@ -8,8 +8,12 @@
 // one handler per read model, the correlation-ID, Recoverer and in-place
 // Retry middleware; each handler applies an event to its read model and
 // commits the new checkpoint in the same transaction, so a crash never
-// applies an event twice nor skips one. A poison event stops its
-// projection (logged, counted, recorded in its status) and no other.
+// applies an event twice nor skips one. A projection that is behind gets
+// the events already read in one message (SubscriberConfig.MaxBatch) and
+// applies them, up to 256, in one transaction: catching up after a start,
+// a burst or a lease takeover costs a commit per batch, not per event. A
+// poison event stops its projection (logged, counted, recorded in its
+// status) and no other.
 //
 // The read models and checkpoints live in the SQLite file readmodels.db
 // (OpenSQLite), or, with the PostgreSQL event store, in the same
