@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,7 @@ func benchProject(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	rate := fs.Int("rate", 500, "commands per second, all along")
 	backlog := fs.Duration("backlog", 6*time.Second, "how long commands arrive with the projections stopped")
 	window := fs.Duration("window", 30*time.Second, "longest wait for the read models to apply the backlog")
+	steady := fs.Duration("steady", 5*time.Second, "how long the lag is sampled once caught up, commands going on")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -102,6 +104,10 @@ func benchProject(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	steadyWritten, steadyTook, lags, err := steadyLag(ctx, sys, load, *steady)
+	if err != nil {
+		return err
+	}
 	stopLoad()
 	<-loadDone
 	if load.failed.Load() > 0 {
@@ -123,10 +129,37 @@ func benchProject(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			slowest, slowestName = r, name
 		}
 	}
+	slices.Sort(lags)
+	steadyRate := float64(steadyWritten) / steadyTook.Seconds()
+	printBench(stdout, *asJSON, benchLine{Bench: "project", Case: fmt.Sprintf("steady-%d-per-s", *rate), Backend: *backend,
+		Value: ms(quantile(lags, 0.99)), Unit: "ms lag p99", P50ms: ms(quantile(lags, 0.5)), P99ms: ms(quantile(lags, 0.99)), MaxMs: ms(quantile(lags, 1)),
+		Baseline: round1(steadyRate), Seconds: round1(steadyTook.Seconds()), Appends: steadyWritten, Machine: machine(),
+		Durability: fmt.Sprintf("once caught up: the worst read model's lag, sampled every 250 ms while commands go on (baseline: events written per second, %d offered)", *rate)})
 	printBench(stdout, *asJSON, benchLine{Bench: "project", Case: fmt.Sprintf("all-at-%d-per-s", *rate), Backend: *backend, Value: round1(slowest), Unit: "events/s",
 		Baseline: round1(writeRate), Ratio: float64(int(slowest/writeRate*1000)) / 1000, Seconds: round1(elapsed.Seconds()), Appends: backlogEvents,
 		Machine: machine(), Durability: fmt.Sprintf("the slowest read model (%s); durable commits; one that did not apply the backlog within %v: the part it applied, over that time", slowestName, *window)})
 	return nil
+}
+
+// steadyLag samples, every 250 ms for d, the lag of the read model
+// furthest behind while the load goes on; it returns the events written
+// meanwhile, the time it took and the lags.
+func steadyLag(ctx context.Context, sys *system, load *commandLoad, d time.Duration) (int64, time.Duration, []time.Duration, error) {
+	start, written := time.Now(), load.events.Load()
+	var lags []time.Duration
+	for time.Since(start) < d {
+		time.Sleep(250 * time.Millisecond)
+		status, err := sys.runner.Status(ctx)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		worst := 0.0
+		for _, s := range status {
+			worst = max(worst, s.LagSeconds)
+		}
+		lags = append(lags, time.Duration(worst*float64(time.Second)))
+	}
+	return load.events.Load() - written, time.Since(start), lags, nil
 }
 
 // appliedSince counts, for each read model, the events of the backlog
