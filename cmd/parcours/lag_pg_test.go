@@ -38,7 +38,18 @@ import (
 // within recoverBy; a lag that grows from cycle to cycle fails the test.
 // PARCOURS_TEST_PG_KILLS sets the number of cycles (default 6; 0 skips
 // the test), PARCOURS_TEST_PG_RATE the commands per second (default 50).
-func TestProjectionLagAcrossKills(t *testing.T) {
+func TestProjectionLagAcrossKills(t *testing.T) { lagAcrossKills(t, 0) }
+
+// TestProjectionWorkersAcrossKills is the scale-out shape: two API
+// processes (serve --projections=false) and two `parcours project`
+// workers on one PostgreSQL; the workers are the ones killed, and the
+// survivor takes the read models over.
+func TestProjectionWorkersAcrossKills(t *testing.T) { lagAcrossKills(t, 2) }
+
+// lagAcrossKills runs the scenario with two serve processes and, if
+// workers > 0, that many projection workers: then the serve processes
+// do not project, and the workers are killed instead.
+func lagAcrossKills(t *testing.T, workers int) {
 	if testing.Short() {
 		t.Skip("starts two service processes on PostgreSQL")
 	}
@@ -74,14 +85,36 @@ func TestProjectionLagAcrossKills(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range procs { // each in a data directory of its own, sharing the master key
-		p.env = []string{"PARCOURS_ADDR=" + p.addr, "PARCOURS_DATA=" + t.TempDir(), "PARCOURS_STORE=" + store,
-			"PARCOURS_MASTER_KEY=" + strings.TrimSpace(string(master))}
+	envOf := func() []string { // each process in a data directory of its own, sharing the master key
+		return []string{"PARCOURS_DATA=" + t.TempDir(), "PARCOURS_STORE=" + store, "PARCOURS_MASTER_KEY=" + strings.TrimSpace(string(master))}
+	}
+	victims := procs
+	if workers > 0 {
+		victims = nil
+		for i := 0; i < workers; i++ {
+			w := &serveProc{name: fmt.Sprintf("worker-%d", i+1), args: []string{"project"}, env: envOf()}
+			w.start(t, bin)
+			defer w.kill()
+			victims = append(victims, w)
+		}
+	}
+	for _, p := range procs {
+		p.env = append(envOf(), "PARCOURS_ADDR="+p.addr)
+		if workers > 0 {
+			p.env = append(p.env, "PARCOURS_PROJECTIONS=false")
+		}
 		p.start(t, bin)
 		defer p.kill()
 	}
 	for _, p := range procs {
 		p.waitReady(t, 60*time.Second)
+	}
+	if workers > 0 {
+		for _, p := range procs {
+			if owned := ownedProjections(p.addr); owned != 0 {
+				t.Fatalf("serve --projections=false runs %d projections", owned)
+			}
+		}
 	}
 
 	ctx, stopLoad := context.WithCancel(context.Background())
@@ -120,7 +153,7 @@ func TestProjectionLagAcrossKills(t *testing.T) {
 	var took []time.Duration
 	failed := 0
 	for c := 0; c < cycles; c++ {
-		victim := procs[mrand.IntN(len(procs))]
+		victim := victims[mrand.IntN(len(victims))]
 		victim.kill()
 		// Restarted at once, or after a pause (a supervisor's restart
 		// delay) in which the other process must take its leases over;
@@ -159,7 +192,11 @@ func TestProjectionLagAcrossKills(t *testing.T) {
 		p.waitReady(t, 30*time.Second)
 	}
 	if t.Failed() || testing.Verbose() {
-		for _, p := range procs {
+		logged := procs
+		if workers > 0 {
+			logged = append(append([]*serveProc{}, procs...), victims...)
+		}
+		for _, p := range logged {
 			t.Logf("log of %s (last lines):\n%s", p.name, p.tail())
 		}
 	}
@@ -260,6 +297,7 @@ func freeAddr(t *testing.T) string {
 // address.
 type serveProc struct {
 	name, addr string
+	args       []string // serve by default
 	env        []string
 	mu         sync.Mutex
 	cmd        *exec.Cmd
@@ -278,7 +316,11 @@ func (p *serveProc) start(t *testing.T, bin string) {
 		p.log = f
 		t.Cleanup(func() { f.Close() })
 	}
-	cmd := exec.Command(bin, "serve")
+	args := p.args
+	if len(args) == 0 {
+		args = []string{"serve"}
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), p.env...)
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {
@@ -388,6 +430,25 @@ func projectionLags(addr string) (map[string]float64, bool) {
 		}
 	}
 	return lags, sc.Err() == nil
+}
+
+// ownedProjections counts the projections a process says it runs
+// (parcours_projection_owned), -1 if it does not answer.
+func ownedProjections(addr string) int {
+	client := http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	n := 0
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "parcours_projection_owned{") && strings.HasSuffix(sc.Text(), " 1") {
+			n++
+		}
+	}
+	return n
 }
 
 // lagLoad posts commands through whichever process answers, retrying

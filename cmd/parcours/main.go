@@ -49,6 +49,7 @@ Usage:
   parcours audit public-key | watch --url URL [--key K] | bundle --portfolio P --dossier D [--out F]
   parcours bench append [--json] [--backend sqlite|postgres|kurrentdb] [--case NAME] ...
   parcours rebuild [NAME ...]       rebuild read models while the service serves the old ones
+  parcours project --store postgres://…   run the projections alone (beside serve --projections=false)
   parcours admin create-structure --name N --seats S [--id ID]
   parcours admin create-user --structure ID --email E --role R --name N [--person-id ID]   (password: PARCOURS_PASSWORD or asked)
   parcours admin create-token --structure ID --role R --person-id P --name N [--enrol NAME]   prints the token once
@@ -113,6 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog
 		return admin(ctx, rest, stdout, stderr)
 	case "rebuild":
 		return rebuild(ctx, rest, stdout, stderr, log)
+	case "project":
+		return project(ctx, rest, stdout, stderr, log)
 	case "audit":
 		return audit(ctx, rest, stdout, stderr, log)
 	case "help", "-h", "--help":

@@ -108,6 +108,8 @@ func TestBadConfiguration(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--store", "mysql://x"},
 		{"serve", "--sqlite-synchronous", "OFF"},
+		{"serve", "--projections=false", "--data", t.TempDir()}, // the embedded store's read models are this process's
+		{"project", "--data", t.TempDir()},
 		{"frobnicate"},
 		{},
 	} {

@@ -24,6 +24,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	metrics := fs.String("metrics", env("PARCOURS_METRICS", "auto"), "who reads /metrics: public, operator, or auto (public on a loopback address, else operator) (env PARCOURS_METRICS)")
 	maxUpload := fs.Int64("max-upload", int64(envInt("PARCOURS_MAX_UPLOAD", httpapi.DefaultMaxUpload)), "largest evidence file in bytes (env PARCOURS_MAX_UPLOAD)")
 	demoMode := fs.Bool("demo", false, "start with demo data (people in every role, a rich portfolio) in a data directory of its own, "+demoDataDir+" unless --data is given (demo.go)")
+	projectHere := fs.Bool("projections", envBool("PARCOURS_PROJECTIONS", true), "run the projections in this process; false with the PostgreSQL store when `parcours project` workers run them (env PARCOURS_PROJECTIONS)")
 	migrate := fs.Bool("migrate", false, "create or upgrade the schemas of a server store (PostgreSQL) before serving; the embedded default always does")
 	sc := addStoreFlags(fs)
 	ac := addAuditFlags(fs) // the signed Merkle log (audit.go)
@@ -39,6 +40,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err != nil {
 		return err
 	}
+	if !*projectHere && kind != "postgres" {
+		return usageError("serve --projections=false: only with the PostgreSQL store, whose read models `parcours project` can keep up to date from another process")
+	}
 	if *metrics != "auto" && *metrics != "public" && *metrics != "operator" {
 		return usageError("--metrics %q: want auto, public or operator", *metrics)
 	}
@@ -52,7 +56,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	defer sys.close()
 	runCtx, stopRunner := context.WithCancel(ctx)
 	runnerDone := make(chan error, 1)
-	go func() { runnerDone <- sys.runner.Run(runCtx) }()
+	if *projectHere {
+		go func() { runnerDone <- sys.runner.Run(runCtx) }()
+	} else {
+		runnerDone <- nil
+		log.Info("projections run elsewhere (parcours project): this process serves the read models only")
+	}
 	defer func() {
 		stopRunner()
 		if err := <-runnerDone; err != nil && !errors.Is(err, context.Canceled) {
