@@ -1,33 +1,17 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	mrand "math/rand/v2"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/parcours/parcours/commands"
-	"github.com/parcours/parcours/credentials"
-	"github.com/parcours/parcours/domain"
 )
 
 // TestProjectionLagAcrossKills is the operator's scenario of two
@@ -76,11 +60,12 @@ func lagAcrossKills(t *testing.T, workers int) {
 		recoverBy = 5 * time.Second
 	)
 	store := postgresStore(t)
-	dir := t.TempDir()
-	tokens := seedLagScenario(t, dir, store)
+	dir, logs := t.TempDir(), t.TempDir()
+	tokens, err := seedFleet(context.Background(), dir, store)
+	if err != nil {
+		t.Fatal(err)
+	}
 	bin := buildParcours(t)
-
-	procs := []*serveProc{{addr: freeAddr(t), name: "A"}, {addr: freeAddr(t), name: "B"}}
 	master, err := os.ReadFile(filepath.Join(dir, "master.key"))
 	if err != nil {
 		t.Fatal(err)
@@ -88,13 +73,27 @@ func lagAcrossKills(t *testing.T, workers int) {
 	envOf := func() []string { // each process in a data directory of its own, sharing the master key
 		return []string{"PARCOURS_DATA=" + t.TempDir(), "PARCOURS_STORE=" + store, "PARCOURS_MASTER_KEY=" + strings.TrimSpace(string(master))}
 	}
-	victims := procs
+	start := func(p *fleetProc) {
+		t.Helper()
+		if err := p.start(bin, logs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var procs, victims []*fleetProc
+	for _, name := range []string{"A", "B"} {
+		addr, err := freeAddr()
+		if err != nil {
+			t.Fatal(err)
+		}
+		procs = append(procs, &fleetProc{name: name, addr: addr})
+	}
+	victims = procs
 	if workers > 0 {
 		victims = nil
 		for i := 0; i < workers; i++ {
-			w := &serveProc{name: fmt.Sprintf("worker-%d", i+1), args: []string{"project"}, env: envOf()}
-			w.start(t, bin)
-			defer w.kill()
+			w := &fleetProc{name: fmt.Sprintf("worker-%d", i+1), args: []string{"project"}, env: envOf()}
+			start(w)
+			defer w.close()
 			victims = append(victims, w)
 		}
 	}
@@ -103,51 +102,37 @@ func lagAcrossKills(t *testing.T, workers int) {
 		if workers > 0 {
 			p.env = append(p.env, "PARCOURS_PROJECTIONS=false")
 		}
-		p.start(t, bin)
-		defer p.kill()
+		start(p)
+		defer p.close()
 	}
 	for _, p := range procs {
-		p.waitReady(t, 60*time.Second)
+		if err := p.waitReady(60 * time.Second); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if workers > 0 {
 		for _, p := range procs {
-			if owned := ownedProjections(p.addr); owned != 0 {
-				t.Fatalf("serve --projections=false runs %d projections", owned)
+			if owned, ok := processMetrics(p.addr, "parcours_projection_owned"); !ok || len(owned) == 0 {
+				t.Fatalf("%s: no parcours_projection_owned in /metrics", p.name)
+			} else {
+				for name, v := range owned {
+					if v != 0 {
+						t.Fatalf("serve --projections=false runs the projection %s", name)
+					}
+				}
 			}
 		}
 	}
 
 	ctx, stopLoad := context.WithCancel(context.Background())
 	defer stopLoad()
-	load := newLagLoad(procs, tokens)
-	var wg sync.WaitGroup
-	jobs := make(chan int)
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				load.post(ctx, i)
-			}
-		}()
+	addrs := make([]string, len(procs))
+	for i, p := range procs {
+		addrs[i] = p.addr
 	}
-	go func() {
-		defer close(jobs)
-		tick := time.NewTicker(time.Second / time.Duration(rate))
-		defer tick.Stop()
-		for i := 0; ; i++ {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+	load := newHTTPLoad(addrs, tokens)
+	loaded := make(chan struct{})
+	go func() { defer close(loaded); load.run(ctx, rate, clients) }()
 
 	time.Sleep(2 * time.Second) // load before the first kill
 	var took []time.Duration
@@ -167,13 +152,13 @@ func lagAcrossKills(t *testing.T, workers int) {
 			peak, lastAbove, final = watchLag(ctx, procs, 1, down+recoverBy)
 		}()
 		time.Sleep(down)
-		victim.start(t, bin)
+		start(victim)
 		<-watched
 		lastAbove = max(0, lastAbove-down) // from the restart on
 		took = append(took, lastAbove)
 		if final >= 1 {
 			failed++
-			t.Errorf("cycle %d (killed %s): read models still %.1fs behind %v after the restart: %s", c+1, victim.name, final, recoverBy, load.lagReport(procs))
+			t.Errorf("cycle %d (killed %s): read models still %.1fs behind %v after the restart: %s", c+1, victim.name, final, recoverBy, lagReport(procs))
 		}
 		t.Logf("cycle %d: killed %s, down %v; lag peaked at %.2fs, under 1s from %v after the restart on", c+1, victim.name, down, peak, lastAbove.Round(time.Millisecond))
 		if failed >= 3 {
@@ -182,66 +167,26 @@ func lagAcrossKills(t *testing.T, workers int) {
 		time.Sleep(time.Duration(mrand.IntN(1500)) * time.Millisecond)
 	}
 	stopLoad()
-	wg.Wait()
+	<-loaded
 	acked, lost := load.acked.Load(), load.failed.Load()
-	t.Logf("%d commands acknowledged, %d given up; catch-up after each restart: %v", acked, lost, took)
+	t.Logf("%d commands acknowledged, %d given up (first: %v); catch-up after each restart: %v", acked, lost, load.firstBad.Load(), took)
 	if acked < int64(rate) || lost > acked/100 {
 		t.Fatalf("only %d commands acknowledged: the load did not run (%d given up)", acked, lost)
 	}
 	for _, p := range procs {
-		p.waitReady(t, 30*time.Second)
+		if err := p.waitReady(30 * time.Second); err != nil {
+			t.Error(err)
+		}
 	}
 	if t.Failed() || testing.Verbose() {
 		logged := procs
 		if workers > 0 {
-			logged = append(append([]*serveProc{}, procs...), victims...)
+			logged = append(append([]*fleetProc{}, procs...), victims...)
 		}
 		for _, p := range logged {
 			t.Logf("log of %s (last lines):\n%s", p.name, p.tail())
 		}
 	}
-}
-
-// seedLagScenario migrates the store and registers a structure with a
-// counsellor and 50 beneficiaries; it returns API tokens: the
-// counsellor's first, then each beneficiary's.
-func seedLagScenario(t *testing.T, dir, store string) []string {
-	t.Helper()
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	sc := addStoreFlags(fs)
-	if err := fs.Parse([]string{"--data", dir, "--store", store}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sys, err := openSystem(ctx, sc, true, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sys.close()
-	done := make(chan error, 1)
-	go func() { done <- sys.runner.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	token, _, err := benchSeed(ctx, sys, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	op := domain.Actor{PersonID: "operator", Role: domain.RoleOperator}
-	tokens := []string{token}
-	for i := 0; i < benchPortfolios; i++ {
-		pid := fmt.Sprintf("p-%02d", i)
-		owner := commands.Call{Actor: domain.Actor{PersonID: pid, Tenant: "s-bench", Role: domain.RoleBeneficiary}}
-		if _, err := sys.h.AddExperience(ctx, owner, commands.AddExperience{PortfolioID: pid, ExperienceID: "x-base", ExperienceInput: benchExperience(i)}); err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := sys.creds.CreateToken(ctx, op, credentials.NewToken{Tenant: "s-bench", Name: "lag test",
-			PersonID: fmt.Sprintf("p-%02d", i), Role: domain.RoleBeneficiary})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens = append(tokens, tok)
-	}
-	return tokens
 }
 
 func TestMain(m *testing.M) {
@@ -283,105 +228,14 @@ func buildParcours(t *testing.T) string {
 	return b.path
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// serveProc is one `parcours serve` process, restarted on the same
-// address.
-type serveProc struct {
-	name, addr string
-	args       []string // serve by default
-	env        []string
-	mu         sync.Mutex
-	cmd        *exec.Cmd
-	log        *os.File
-}
-
-func (p *serveProc) start(t *testing.T, bin string) {
-	t.Helper()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.log == nil {
-		f, err := os.Create(filepath.Join(t.TempDir(), "serve-"+p.name+".log"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.log = f
-		t.Cleanup(func() { f.Close() })
-	}
-	args := p.args
-	if len(args) == 0 {
-		args = []string{"serve"}
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), p.env...)
-	cmd.Stdout, cmd.Stderr = p.log, p.log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p.cmd = cmd
-}
-
-// kill ends the process with SIGKILL and waits for it.
-func (p *serveProc) kill() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.cmd == nil {
-		return
-	}
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	p.cmd.Wait()
-	p.cmd = nil
-}
-
-func (p *serveProc) waitReady(t *testing.T, within time.Duration) {
-	t.Helper()
-	var last string
-	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		resp, err := http.Get("http://" + p.addr + "/readyz")
-		if err != nil {
-			last = err.Error()
-			continue
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode == 200 {
-			return
-		}
-		last = resp.Status + " " + string(body)
-	}
-	t.Fatalf("process %s not ready within %v: %s\n%s", p.name, within, last, p.tail())
-}
-
-func (p *serveProc) tail() string {
-	if p.log == nil {
-		return ""
-	}
-	b, _ := os.ReadFile(p.log.Name())
-	var lines []string
-	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if !strings.Contains(l, "msg=http ") {
-			lines = append(lines, l)
-		}
-	}
-	return strings.Join(lines[max(0, len(lines)-30):], "\n")
-}
-
 // watchLag samples the worst read-model lag the processes report, every
 // 100ms for window; it returns the peak and how long after the start the
 // lag was last at or above limit (0 if never).
-func watchLag(ctx context.Context, procs []*serveProc, limit float64, window time.Duration) (peak float64, lastAbove time.Duration, final float64) {
+func watchLag(ctx context.Context, procs []*fleetProc, limit float64, window time.Duration) (peak float64, lastAbove time.Duration, final float64) {
 	start := time.Now()
 	for time.Since(start) < window && ctx.Err() == nil {
 		for _, p := range procs {
-			if worst, ok := projectionLag(p.addr); ok {
+			if worst, ok := worstLag(p.addr); ok {
 				peak, final = max(peak, worst), worst
 				if worst >= limit {
 					lastAbove = time.Since(start)
@@ -394,153 +248,9 @@ func watchLag(ctx context.Context, procs []*serveProc, limit float64, window tim
 	return peak, lastAbove, final
 }
 
-// projectionLag reads the worst parcours_projection_lag_seconds from a
-// process's /metrics.
-func projectionLag(addr string) (float64, bool) {
-	lags, ok := projectionLags(addr)
-	worst := 0.0
-	for _, v := range lags {
-		worst = max(worst, v)
-	}
-	return worst, ok && len(lags) > 0
-}
-
-func projectionLags(addr string) (map[string]float64, bool) {
-	client := http.Client{Timeout: 2 * time.Second}
-	resp, err := client.Get("http://" + addr + "/metrics")
-	if err != nil {
-		return nil, false
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		return nil, false
-	}
-	lags := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		rest, found := strings.CutPrefix(line, `parcours_projection_lag_seconds{projection="`)
-		if !found {
-			continue
-		}
-		name, value, _ := strings.Cut(rest, `"} `)
-		v, err := strconv.ParseFloat(value, 64)
-		if err == nil {
-			lags[name] = v
-		}
-	}
-	return lags, sc.Err() == nil
-}
-
-// ownedProjections counts the projections a process says it runs
-// (parcours_projection_owned), -1 if it does not answer.
-func ownedProjections(addr string) int {
-	client := http.Client{Timeout: 2 * time.Second}
-	resp, err := client.Get("http://" + addr + "/metrics")
-	if err != nil {
-		return -1
-	}
-	defer resp.Body.Close()
-	n := 0
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "parcours_projection_owned{") && strings.HasSuffix(sc.Text(), " 1") {
-			n++
-		}
-	}
-	return n
-}
-
-// lagLoad posts commands through whichever process answers, retrying
-// with the same Idempotency-Key until one acknowledges.
-type lagLoad struct {
-	procs    []*serveProc
-	tokens   []string
-	client   *http.Client
-	acked    atomic.Int64
-	failed   atomic.Int64
-	refusals atomic.Int64
-}
-
-func newLagLoad(procs []*serveProc, tokens []string) *lagLoad {
-	return &lagLoad{procs: procs, tokens: tokens,
-		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 32}}}
-}
-
-func (l *lagLoad) post(ctx context.Context, i int) {
-	portfolio := i % benchPortfolios
-	path, token, body := l.command(i, portfolio)
-	key := make([]byte, 12)
-	rand.Read(key)
-	last := ""
-	for attempt := 0; ctx.Err() == nil && attempt < 60; attempt++ {
-		p := l.procs[(i+attempt)%len(l.procs)]
-		req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+p.addr+path, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Idempotency-Key", hex.EncodeToString(key))
-		resp, err := l.client.Do(req)
-		if err != nil {
-			last = err.Error()
-		} else {
-			last = resp.Status
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode < 300 {
-				l.acked.Add(1)
-				return
-			}
-			if resp.StatusCode < 500 {
-				l.failed.Add(1) // a refusal: retrying changes nothing
-				l.refusals.Add(1)
-				if l.refusals.Load() <= 3 {
-					fmt.Fprintf(os.Stderr, "refused: POST %s: %s\n", path, resp.Status)
-				}
-				return
-			}
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	if ctx.Err() == nil {
-		l.failed.Add(1)
-		fmt.Fprintf(os.Stderr, "given up: POST %s: %s\n", path, last)
-	}
-}
-
-// command is the i-th command of the mix: the beneficiaries record
-// experiences, attach evidence texts and write in their logbooks (all
-// of which wait for their counsellor); the counsellor comments and
-// writes in the logbooks.
-func (l *lagLoad) command(i, portfolio int) (string, string, []byte) {
-	base := fmt.Sprintf("/v1/portfolios/p-%02d", portfolio)
-	owner, counsellor := l.tokens[1+portfolio], l.tokens[0]
-	var body any
-	path, token := base+"/journal", owner
-	switch i % 8 {
-	case 0:
-		body, token = map[string]string{"text": fmt.Sprintf("Entretien de suivi n° %d", i)}, counsellor
-	case 1, 2:
-		body, path = benchExperience(i), base+"/experiences"
-	case 3, 4:
-		body, path = commands.AttachEvidence{Target: domain.ItemRef{Kind: domain.ItemExperience, ID: "x-base"},
-			EvidenceInput: domain.EvidenceInput{Kind: domain.EvidenceOfText, Text: domain.EvidenceText{Title: fmt.Sprintf("Bilan n° %d", i),
-				Text: "J'ai accueilli les clients, tenu la caisse et préparé les commandes du matin."}}}, base+"/evidence"
-	case 5:
-		body, path, token = commands.AddComment{Target: domain.ItemRef{Kind: domain.ItemExperience, ID: "x-base"},
-			Text: domain.CommentText{Text: "Très bien : précisez les tâches que vous avez menées seule."}}, base+"/comments", counsellor
-	default:
-		body = map[string]string{"text": fmt.Sprintf("J'ai relancé l'entreprise (%d)", i)}
-	}
-	b, _ := json.Marshal(body)
-	return path, token, b
-}
-
-func (l *lagLoad) lagReport(procs []*serveProc) string {
+func lagReport(procs []*fleetProc) string {
 	for _, p := range procs {
-		if lags, ok := projectionLags(p.addr); ok {
+		if lags, ok := processMetrics(p.addr, "parcours_projection_lag_seconds"); ok {
 			return fmt.Sprintf("lags seen by %s: %v", p.name, lags)
 		}
 	}
