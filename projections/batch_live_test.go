@@ -157,3 +157,42 @@ func TestPoisonInsideABacklog(t *testing.T) {
 		t.Fatalf("%d transactions: %d events of the poisoned projection, the rest for the %d events of the audit: the backlog was not batched", tx, poisoned.Applied, audit.Applied)
 	}
 }
+
+// TestReadModelChangesReachOtherProcesses: with PostgreSQL, a commit to a
+// read model by one process's runner wakes the waiters of another process
+// at once (a NOTIFY on the read models' channel), not at its next poll;
+// and a WaitFor there returns.
+func TestReadModelChangesReachOtherProcesses(t *testing.T) {
+	e, connString := newPostgresEnv(t)
+	other, err := projections.OpenPostgres(e.ctx, connString) // the read models as another process opens them
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	r := e.startRunner(projections.Audit{})
+	idle, err := projections.NewRunner(e.store, e.codec, other, nil, projections.Audit{}) // not run: reads only
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, 20*time.Second)
+	defer cancel()
+	select { // the listener is connected once it has woken its first waiters
+	case <-other.Changed():
+	case <-ctx.Done():
+		t.Fatal("the listener never connected")
+	}
+	woken := other.Changed()
+	e.seed()
+	head, _ := e.store.Head(e.ctx)
+	select {
+	case <-woken:
+	case <-ctx.Done():
+		t.Fatal("a commit to a read model by another runner woke no waiter here")
+	}
+	if err := idle.WaitFor(ctx, head); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WaitFor(ctx, head); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -30,6 +30,7 @@ type DB struct {
 	schema  string          // PostgreSQL: the schema the tables live in
 	stmts   sync.Map        // SQLite: statements prepared on the writer, by query
 	reads   sync.Map        // SQLite: statements prepared on the reader pool, by query
+	notices *notices        // PostgreSQL: read models changed by any process (notify.go)
 }
 
 // readStmt returns the reader pool's prepared statement for query (SQLite
@@ -166,7 +167,12 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 }
 
 // Close closes the file or the connections.
-func (d *DB) Close() error { return errors.Join(d.writer.Close(), d.reader.Close()) }
+func (d *DB) Close() error {
+	if d.notices != nil {
+		d.notices.close()
+	}
+	return errors.Join(d.writer.Close(), d.reader.Close())
+}
 
 // state is a projection's row in projection_state.
 type state struct {

@@ -67,6 +67,7 @@ func OpenPostgres(ctx context.Context, connString string) (*DB, error) {
 		d.Close()
 		return nil, fmt.Errorf("open %s: %w", where, err)
 	}
+	d.notices = newNotices(d) // its goroutines start when first used
 	return d, nil
 }
 

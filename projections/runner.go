@@ -273,6 +273,7 @@ func (r *Runner) apply(ctx context.Context, p Projection, ds []eventcodec.Decode
 	r.applied.Add(1)
 	r.counts[p.Name()].Add(uint64(n))
 	r.signal.Notify()
+	r.db.committed()
 	return nil
 }
 

@@ -67,7 +67,7 @@ func (r *Runner) WaitFor(ctx context.Context, pos eventstore.Position, names ...
 		want[n] = true
 	}
 	for {
-		woken := r.signal.Wait()
+		woken, elsewhere := r.signal.Wait(), r.db.changedWait()
 		behind := false
 		for _, p := range r.projections {
 			if len(want) > 0 && !want[p.Name()] {
@@ -92,7 +92,8 @@ func (r *Runner) WaitFor(ctx context.Context, pos eventstore.Position, names ...
 		case <-ctx.Done():
 			return fmt.Errorf("wait for read models at %s: %w", pos, ctx.Err())
 		case <-woken:
-		case <-time.After(200 * time.Millisecond): // another process may have written
+		case <-elsewhere: // another process committed to a read model
+		case <-time.After(200 * time.Millisecond): // a notification may be lost
 		}
 	}
 }
