@@ -157,6 +157,8 @@ var matrixRules = map[string]struct {
 	"recordJuryDecision":   {counsellor, `{"block":"BC01","decision":"validated","decided_on":"2026-03-02"}`},
 	"getPortfolio":         {readers, ""},
 	"getCV":                {ownerOrCons, ""},
+	"exportCV":             {ownerOrCons, ""},
+	"exportPortfolio":      {ownerOrCons, ""},
 	"getTimeline":          {ownerOrCons, ""},
 	"getAuditTrail":        {portfolioRule(set("zoe", "cons", "admin"), false), ""},
 	"getDossier":           {portfolioRule(set("zoe", "cons", "auditor"), false), ""},

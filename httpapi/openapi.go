@@ -122,7 +122,9 @@ func operation(gen *openapi3gen.Generator, doc *openapi3.T, rt route, problem *o
 		ok = ok.WithJSONSchemaRef(ref)
 	}
 	if len(rt.Produces) > 0 {
-		ok.Content = openapi3.Content{}
+		if rt.Response == nil {
+			ok.Content = openapi3.Content{}
+		}
 		for _, mt := range rt.Produces {
 			ok.Content[mt] = openapi3.NewMediaType() // a stream or a file: no schema
 		}

@@ -43,7 +43,8 @@ type route struct {
 	// they set their own deadlines.
 	Long bool
 	// Produces lists the media types of a success body that is not JSON
-	// (files, event streams); Response is then nil.
+	// (files, event streams); with Response nil they are the only ones,
+	// otherwise they are offered beside it (an export as JSON or PDF).
 	Produces []string
 	// Description says more than Summary in the document.
 	Description string

@@ -6,7 +6,7 @@ import "slices"
 func (s *Server) routes() []route {
 	return slices.Concat(s.opsRoutes(), s.docRoutes(),
 		s.structureRoutes(), s.grantRoutes(), s.experienceRoutes(), s.competenceRoutes(), s.evidenceRoutes(),
-		s.planRoutes(), s.folderRoutes(), s.pageRoutes(), s.dossierRoutes(), s.readRoutes(), s.readModelRoutes(), s.bundleRoutes(),
+		s.planRoutes(), s.folderRoutes(), s.pageRoutes(), s.dossierRoutes(), s.readRoutes(), s.readModelRoutes(), s.exportRoutes(), s.bundleRoutes(),
 		s.authRoutes(),
 		s.fileRoutes(), s.eventRoutes(), s.peopleRoutes(), s.metricsRoutes(),
 	)
