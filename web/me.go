@@ -37,6 +37,8 @@ func (s *Server) beneficiaryPages(r chi.Router) {
 	r.Get("/me/cvs/new", s.newCV)
 	r.Post("/me/cvs", s.createCV)
 	r.Get("/me/cvs/{id}", s.showCV)
+	r.Get("/me/cvs/{id}/pdf", s.cvPDF)
+	r.Get("/me/cvs/{id}/jsonresume", s.cvJSONResume)
 	r.Get("/me/pages/new", s.newPage)
 	r.Post("/me/pages", s.createPage)
 	r.Get("/me/pages/{id}/publish", s.publishForm)

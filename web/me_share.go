@@ -206,8 +206,8 @@ func (s *Server) portfolioForm(w http.ResponseWriter, r *http.Request, titleKey 
 // cvPage is the data of cv.html.
 type cvPage struct {
 	meBase
-	Owner, Heading, TargetJob, Summary  string
-	Experiences, Education, Competences []pubItem
+	ID, Owner, Heading, TargetJob, Summary string
+	Experiences, Education, Competences    []pubItem
 }
 
 func (s *Server) showCV(w http.ResponseWriter, r *http.Request) {
@@ -230,7 +230,7 @@ func (s *Server) showCV(w http.ResponseWriter, r *http.Request) {
 }
 
 func cvView(l Lang, cv projections.CVView, base meBase) cvPage {
-	v := cvPage{meBase: base, Owner: cv.Owner.Name, Heading: cv.Title, TargetJob: cv.TargetJob, Summary: cv.Summary}
+	v := cvPage{meBase: base, ID: cv.CVID, Owner: cv.Owner.Name, Heading: cv.Title, TargetJob: cv.TargetJob, Summary: cv.Summary}
 	for _, x := range cv.Experiences {
 		v.Experiences = append(v.Experiences, experienceItem(l, x))
 	}

@@ -82,6 +82,8 @@ var meWords = catalog{
 	"me.cv.new":           {"Composer un CV", "Compose a CV"},
 	"me.cv.create":        {"Créer le CV", "Create the CV"},
 	"me.cv.title":         {"CV", "CV"},
+	"me.cv.pdf":           {"Télécharger en PDF", "Download as PDF"},
+	"me.cv.jsonresume":    {"Télécharger au format JSON Resume", "Download as JSON Resume"},
 	"me.f.cvtitle":        {"Titre du CV", "Title of the CV"},
 	"me.h.cvtitle":        {"Par exemple : CV pour l'offre de vendeuse chez Dupain.", "For instance: CV for the shop assistant offer at Dupain."},
 	"me.f.targetjob":      {"Poste visé", "Job sought"},
