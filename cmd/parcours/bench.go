@@ -70,7 +70,7 @@ type benchLine struct {
 
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError("bench: want a sub-command: append, command, rebuild, http, project, scaleout, audit")
+		return usageError("bench: want a sub-command: append, command, rebuild, http, project, scaleout, audit, export")
 	}
 	switch args[0] {
 	case "append":
@@ -87,8 +87,10 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchScaleout(ctx, args[1:], stdout, stderr)
 	case "audit": // the signed Merkle log (bench_audit.go)
 		return benchAudit(ctx, args[1:], stdout, stderr)
+	case "export": // JSON Resume and PDF exports (bench_export.go)
+		return benchExport(ctx, args[1:], stdout, stderr)
 	}
-	return usageError("bench: unknown sub-command %q (want append, command, rebuild, http, project, scaleout, audit)", args[0])
+	return usageError("bench: unknown sub-command %q (want append, command, rebuild, http, project, scaleout, audit, export)", args[0])
 }
 
 type appendCase struct {
