@@ -229,3 +229,24 @@ func TestRebuildCommand(t *testing.T) {
 		t.Fatalf("progress line %q", line)
 	}
 }
+
+func TestBenchExportJSON(t *testing.T) {
+	out, err := runCmd(t, "bench", "export", "--json", "--events", "10,40", "--requests", "3")
+	if err != nil {
+		t.Fatalf("bench export: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want 4 lines:\n%s", out)
+	}
+	for i, want := range []string{"jsonresume-10-events", "jsonresume-40-events", "pdf-cv-10-events", "pdf-cv-40-events"} {
+		var l map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &l); err != nil || l["bench"] != "export" || l["case"] != want ||
+			l["p50_ms"].(float64) <= 0 || l["baseline"].(float64) <= 0 || l["ratio"].(float64) <= 0 {
+			t.Fatalf("line %d (want %s): %v %s", i, want, err, lines[i])
+		}
+	}
+	if _, err := runCmd(t, "bench", "export", "--events", "5"); exitCode(err) != 2 {
+		t.Fatalf("bench export --events 5: %v", err)
+	}
+}
