@@ -40,6 +40,7 @@ var (
 // and, when set, the document's address as a link. created stamps the
 // PDF's creation date (so the same CV gives the same bytes).
 func WritePDF(w io.Writer, d Document, l Lang, created time.Time) error {
+	d = drawable(d)
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.AddUTF8FontFromBytes(family, "", fontRegular)
 	pdf.AddUTF8FontFromBytes(family, "B", fontBold)

@@ -123,3 +123,19 @@ func TestPDFImage(t *testing.T) {
 	}
 	t.Logf("page image: %s.png", out)
 }
+
+// TestPDFOddText: what fpdf cannot draw (emoji beyond the Basic
+// Multilingual Plane, control characters) is left out, the rest drawn;
+// the caller's document is not changed.
+func TestPDFOddText(t *testing.T) {
+	cv := zoeCV()
+	cv.Experiences[0].Tasks[0].Title = "Croissants 🥐\tdu\x07 matin"
+	d := resume.FromCV(cv, resume.Options{})
+	text := PDFText(t, renderCV(t, d, resume.French))
+	if !strings.Contains(text, "Croissants du matin") {
+		t.Errorf("odd text not drawn:\n%s", text)
+	}
+	if d.Work[0].Highlights[0] != "Croissants 🥐\tdu\x07 matin — fond de caisse, clôture" {
+		t.Errorf("the document was changed: %q", d.Work[0].Highlights[0])
+	}
+}
