@@ -46,6 +46,7 @@ func WritePDF(w io.Writer, d Document, l Lang, created time.Time) error {
 	pdf.AddUTF8FontFromBytes(family, "B", fontBold)
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin+4)
+	pdf.SetCatalogSort(true) // the same CV, the same bytes
 	pdf.SetCreationDate(created)
 	pdf.SetModificationDate(created)
 	pdf.SetTitle(strings.Trim(d.Basics.Name+" — "+d.Basics.Label, " —"), true)
