@@ -135,14 +135,19 @@ func (c *canvas) entry(title, where, from, to, summary string, bullets []string)
 	c.font("", bodySize-0.5, muted)
 	dw := c.pdf.GetStringWidth(dates) + 2
 	c.font("B", bodySize+1, ink)
-	x, y := c.pdf.GetXY()
+	page, y := c.pdf.PageNo(), c.pdf.GetY()
 	c.pdf.MultiCell(c.width()-dw, lineH+1, title, "", "L", false)
 	after := c.pdf.GetY()
-	if dates != "" {
-		c.pdf.SetXY(x+c.width()-dw, y)
+	switch {
+	case dates == "":
+	case c.pdf.PageNo() == page: // beside the title's first line
+		c.pdf.SetXY(margin+c.width()-dw, y)
 		c.font("", bodySize-0.5, muted)
 		c.pdf.CellFormat(dw, lineH+1, dates, "", 0, "R", false, 0, "")
 		c.pdf.SetXY(margin, after)
+	default: // a title longer than a page: the dates under it
+		c.font("", bodySize-0.5, muted)
+		c.pdf.CellFormat(0, lineH+1, dates, "", 1, "R", false, 0, "")
 	}
 	if where != "" {
 		c.font("", bodySize, muted)
@@ -213,9 +218,10 @@ func (c *canvas) skills(ss []Skill) {
 	c.heading("skills")
 	for _, s := range ss {
 		c.pdf.Ln(0.8)
-		c.font("B", bodySize, ink)
+		c.font("", bodySize, ink)
 		c.pdf.SetX(margin + 3)
 		c.pdf.CellFormat(4, lineH, "•", "", 0, "L", false, 0, "")
+		c.font("B", bodySize, ink)
 		c.pdf.Write(lineH, s.Name)
 		if more := cmpJoin(" · ", s.Level, strings.Join(s.Keywords, ", ")); more != "" {
 			c.font("", bodySize-0.5, muted)
