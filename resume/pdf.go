@@ -223,12 +223,32 @@ func (c *canvas) skills(ss []Skill) {
 		c.pdf.CellFormat(4, lineH, "•", "", 0, "L", false, 0, "")
 		c.font("B", bodySize, ink)
 		c.pdf.Write(lineH, s.Name)
-		if more := cmpJoin(" · ", s.Level, strings.Join(s.Keywords, ", ")); more != "" {
-			c.font("", bodySize-0.5, muted)
-			c.pdf.Write(lineH, "  "+more)
+		c.font("", bodySize-0.5, muted)
+		sep := "  "
+		if s.Level != "" {
+			c.pdf.Write(lineH, sep+s.Level)
+			sep = " · "
+		}
+		for _, k := range s.Keywords {
+			c.keyword(sep, k)
+			sep = ", "
 		}
 		c.pdf.Ln(lineH)
 	}
+}
+
+// keyword draws a skill's keyword; one that ends in a web address (an
+// ESCO skill URI) shows its first word as a link to it.
+func (c *canvas) keyword(sep, k string) {
+	name, uri, ok := strings.Cut(k, " ")
+	if !ok || !strings.HasPrefix(uri, "http://") && !strings.HasPrefix(uri, "https://") {
+		c.pdf.Write(lineH, sep+k)
+		return
+	}
+	c.pdf.Write(lineH, sep)
+	c.font("", bodySize-0.5, accent)
+	c.pdf.WriteLinkString(lineH, name, uri)
+	c.font("", bodySize-0.5, muted)
 }
 
 // footer shows where the CV comes from (a link) and the page number.

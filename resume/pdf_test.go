@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parcours/parcours/domain"
+	"github.com/parcours/parcours/projections"
 	"github.com/parcours/parcours/resume"
 )
 
@@ -50,7 +52,10 @@ func renderCV(t *testing.T, d resume.Document, l resume.Lang) []byte {
 }
 
 func TestPDFText(t *testing.T) {
-	d := resume.FromCV(zoeCV(), resume.Options{Lang: resume.French, Email: "zoe@example.org", Canonical: "https://parcours.example/me/cvs/cv-1"})
+	cv := zoeCV()
+	cv.Competences = append(cv.Competences, projections.CompetenceView{ID: "c-3", Name: "Conseiller les clients", State: domain.CompetenceAssessed,
+		Framework: &domain.FrameworkRef{Framework: "ESCO", Code: "http://data.europa.eu/esco/skill/abc-123"}})
+	d := resume.FromCV(cv, resume.Options{Lang: resume.French, Email: "zoe@example.org", Canonical: "https://parcours.example/me/cvs/cv-1"})
 	pdf := renderCV(t, d, resume.French)
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 20)])
@@ -60,13 +65,16 @@ func TestPDFText(t *testing.T) {
 		"EXPÉRIENCES PROFESSIONNELLES", "Vendeuse — Boulangerie Dupain", "sept. 2021 – déc. 2023", "Marseille", "• Tenir la caisse — fond de caisse, clôture",
 		"BÉNÉVOLAT", "Bénévole — Restos du Cœur", "depuis janv. 2024", "FORMATION", "CAP Boulanger — CFA de Marseille",
 		"COMPÉTENCES", "Accueillir la clientèle", "validée, auto-évaluation 3/4 · RNCP37849 BC01", "PROJETS ET ACTIVITÉS", "Pâtisserie maison",
-		"CV tiré de Parcours", "Page 1/1"} {
+		"Conseiller les clients évaluée · ESCO", "CV tiré de Parcours", "Page 1/1"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
 		}
 	}
-	// The email and the footer are links.
-	for _, uri := range []string{"(mailto:zoe@example.org)", "(https://parcours.example/me/cvs/cv-1)"} {
+	if strings.Contains(text, "data.europa.eu") {
+		t.Error("the ESCO URI is printed instead of linked")
+	}
+	// The email, the footer and an ESCO skill are links.
+	for _, uri := range []string{"(mailto:zoe@example.org)", "(https://parcours.example/me/cvs/cv-1)", "(http://data.europa.eu/esco/skill/abc-123)"} {
 		if !bytes.Contains(pdf, []byte("/URI "+uri)) {
 			t.Errorf("no link to %s in the PDF", uri)
 		}
