@@ -32,6 +32,9 @@ func TestExports(t *testing.T) {
 		"from": "2020-09-01", "to": "2021-06-30", "text": map[string]any{"title": "CAP Boulanger", "organisation": "CFA de Marseille"}}))
 	a.ok(a.do("POST", "/v1/portfolios/p-zoe/experiences", "zoe", map[string]any{"experience_id": "x-3", "kind": "volunteer", "context": "non_formal",
 		"from": "2024-01-08", "text": map[string]any{"title": "Bénévole", "organisation": "Restos du Cœur"}}))
+	a.ok(a.do("POST", "/v1/portfolios/p-zoe/experiences", "zoe", map[string]any{"experience_id": "x-4", "kind": "professional", "context": "formal",
+		"text": map[string]any{"title": "Caissière", "organisation": "Supermarché retiré"}}))
+	a.ok(a.do("DELETE", "/v1/portfolios/p-zoe/experiences/x-4", "zoe", nil))
 	a.ok(a.do("POST", "/v1/portfolios/p-zoe/competences", "zoe", map[string]any{"competence_id": "c-1", "framework": map[string]any{"framework": "RNCP37849", "code": "BC01"},
 		"text": map[string]any{"name": "Accueillir la clientèle"}}))
 	a.ok(a.do("POST", "/v1/portfolios/p-zoe/cvs", "zoe", map[string]any{"cv_id": "cv-1", "experiences": []string{"x-1"}, "education": []string{"x-2"},
@@ -64,7 +67,8 @@ func TestExports(t *testing.T) {
 	r = a.ok(a.do("GET", "/v1/portfolios/p-zoe/export", "zoe", nil))
 	validJSONResume(t, r.body)
 	r.json(t, &d)
-	if len(d.Work) != 1 || len(d.Education) != 1 || len(d.Volunteer) != 1 || d.Volunteer[0].Organization != "Restos du Cœur" || d.Basics.Email == "" {
+	if len(d.Work) != 1 || len(d.Education) != 1 || len(d.Volunteer) != 1 || d.Volunteer[0].Organization != "Restos du Cœur" || d.Basics.Email == "" ||
+		bytes.Contains(r.body, []byte("Supermarché retiré")) {
 		t.Fatalf("portfolio export %+v", d)
 	}
 
