@@ -110,11 +110,7 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 		defer s.wg.Done()
 		defer close(out)
 		defer cancel()
-		if s.cfg.MaxBatch > 1 {
-			s.followBatched(ctx, topic, from, out)
-		} else {
-			s.follow(ctx, topic, from, out)
-		}
+		s.follow(ctx, topic, from, out)
 	}()
 	return out, nil
 }
@@ -149,20 +145,15 @@ func (s *Subscriber) Close() error {
 }
 
 // follow delivers topic's events after from until ctx ends, resubscribing
-// after store errors.
+// after store errors: one by one, or with MaxBatch above 1 in batches of
+// what the subscription has read ahead (pump).
 func (s *Subscriber) follow(ctx context.Context, topic string, from eventstore.Position, out chan<- *message.Message) {
+	once := s.deliverEach
+	if s.cfg.MaxBatch > 1 {
+		once = s.pump
+	}
 	for {
-		err := s.store.Subscribe(ctx, from, func(e eventstore.Event) error {
-			if !s.cfg.Filter(topic, e) {
-				from = e.Position
-				return nil
-			}
-			if err := s.deliver(ctx, topic, e, out); err != nil {
-				return err
-			}
-			from = e.Position
-			return nil
-		})
+		err := once(ctx, topic, &from, out)
 		if ctx.Err() != nil {
 			return
 		}
@@ -175,22 +166,19 @@ func (s *Subscriber) follow(ctx context.Context, topic string, from eventstore.P
 	}
 }
 
-// followBatched is follow for MaxBatch above 1: the store's subscription
-// reads ahead into a buffer of MaxBatch events, and each message takes
-// what the buffer holds when it is sent.
-func (s *Subscriber) followBatched(ctx context.Context, topic string, from eventstore.Position, out chan<- *message.Message) {
-	for {
-		err := s.pump(ctx, topic, &from, out)
-		if ctx.Err() != nil {
-			return
+// deliverEach runs one subscription of the store from *from, delivering
+// each event of the topic in a message of its own and moving *from past
+// it, until the subscription fails or ctx ends.
+func (s *Subscriber) deliverEach(ctx context.Context, topic string, from *eventstore.Position, out chan<- *message.Message) error {
+	return s.store.Subscribe(ctx, *from, func(e eventstore.Event) error {
+		if s.cfg.Filter(topic, e) {
+			if err := s.deliver(ctx, topic, e, out); err != nil {
+				return err
+			}
 		}
-		s.cfg.Log.Warn("subscription to the event log failed; resubscribing", slog.String("topic", topic), slog.Any("err", err))
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(s.cfg.Backoff):
-		}
-	}
+		*from = e.Position
+		return nil
+	})
 }
 
 // pump runs one subscription of the store from *from, delivering its

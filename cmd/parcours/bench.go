@@ -93,6 +93,13 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return usageError("bench: unknown sub-command %q (want append, command, rebuild, http, project, scaleout, audit, export)", args[0])
 }
 
+// benchStoreConfig is the configuration of a benchmark's system: the
+// flags' defaults, in dir, on store ("" for SQLite there).
+func benchStoreConfig(dir, store string) *storeConfig {
+	return &storeConfig{Data: dir, Store: store, MaxEventSize: 1 << 20, SQLiteSync: "FULL", PGMaxConns: 16,
+		PGStatementTimeout: 30 * time.Second, PGIdleInTxTimeout: 15 * time.Second, PGWriters: 2}
+}
+
 type appendCase struct {
 	name            string
 	writers         int

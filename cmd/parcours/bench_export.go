@@ -46,7 +46,7 @@ func benchExport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer os.RemoveAll(dir)
-	sc := &storeConfig{Data: dir, MaxEventSize: 1 << 20, SQLiteSync: "FULL", PGMaxConns: 16, PGStatementTimeout: 30 * time.Second, PGIdleInTxTimeout: 15 * time.Second, PGWriters: 2}
+	sc := benchStoreConfig(dir, "")
 	log := slog.New(slog.DiscardHandler)
 	sys, err := openSystem(ctx, sc, true, log)
 	if err != nil {

@@ -44,7 +44,7 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.RemoveAll(dir)
-	sc := &storeConfig{Data: dir, MaxEventSize: 1 << 20, SQLiteSync: "FULL", PGMaxConns: 16, PGStatementTimeout: 30 * time.Second, PGIdleInTxTimeout: 15 * time.Second, PGWriters: 2}
+	sc := benchStoreConfig(dir, "")
 	if *backend == "postgres" {
 		if sc.Store = os.Getenv("PARCOURS_STORE"); sc.Store == "" {
 			return usageError("bench http --backend postgres: set PARCOURS_STORE to a postgres:// URL of a scratch database")

@@ -175,8 +175,7 @@ func worstLag(addr string) (float64, bool) {
 // counsellor and 50 beneficiaries, each with an experience; it returns
 // API tokens: the counsellor's first, then each beneficiary's.
 func seedFleet(ctx context.Context, dir, url string) ([]string, error) {
-	sc := &storeConfig{Data: dir, Store: url, MaxEventSize: 1 << 20, SQLiteSync: "FULL", PGMaxConns: 16,
-		PGStatementTimeout: 30 * time.Second, PGIdleInTxTimeout: 15 * time.Second, PGWriters: 2}
+	sc := benchStoreConfig(dir, url)
 	sys, err := openSystem(ctx, sc, true, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, err
