@@ -10,7 +10,8 @@ import (
 )
 
 // notInPortfolios are the event types recorded outside portfolio streams.
-var notInPortfolios = []string{"StructureRegistered", "SeatsChanged", "PersonEnrolled", "PersonLeft", "PersonErased"}
+var notInPortfolios = []string{"StructureRegistered", "SeatsChanged", "PersonEnrolled", "PersonLeft", "PersonErased",
+	"ConversationStarted", "MessagePosted", "MessageEdited", "MessageDeleted", "ConversationRead"}
 
 func (s *story) timeline(lang string) []projections.TimelineEntry {
 	s.t.Helper()
