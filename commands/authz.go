@@ -23,6 +23,7 @@ const (
 	actGrant                           // invite tutors, grant auditors, revoke: owner, assigned counsellor, structure admin
 	actRecordDecision                  // admissibility and jury decisions, transcribed: assigned counsellor
 	actReadDossier                     // a VAE dossier: as actRead, or an auditor with a grant on it
+	actConverse                        // the portfolio's conversation: owner, assigned counsellor, tutor with an active grant
 )
 
 // authorize is the one place that decides who may do what to a portfolio.
@@ -72,6 +73,10 @@ func authorize(a domain.Actor, st *domain.Structure, p *domain.Portfolio, act ac
 		ok = owner || counsellor || admin
 	case actRecordDecision:
 		ok = counsellor
+	case actConverse:
+		// Private to those who follow the beneficiary: their structure's
+		// admin knows the portfolio but is no party to it.
+		ok = owner || counsellor || tutor
 	}
 	if !ok {
 		if tutor && target != nil && !tutorOn {
@@ -85,6 +90,26 @@ func authorize(a domain.Actor, st *domain.Structure, p *domain.Portfolio, act ac
 
 func notFoundPortfolio(p *domain.Portfolio) error {
 	return &domain.Error{Kind: domain.KindNotFound, Field: "portfolio", Reason: "no portfolio " + p.ID()}
+}
+
+// authorizeDirect decides who may read and write a one-to-one
+// conversation: its two participants, while they are active staff of its
+// structure. Anyone else, the structure's admins included, is told it does
+// not exist.
+func authorizeDirect(a domain.Actor, st *domain.Structure, c *domain.Conversation) error {
+	if !c.Exists() || c.Kind() != domain.ConversationDirect || c.Tenant() != a.Tenant || !c.IsParticipant(a.PersonID) ||
+		!isStaff(a.Role) || !st.HasActive(a.PersonID, a.Role) {
+		return notFoundConversation(c.ID())
+	}
+	return nil
+}
+
+// isStaff reports whether a role is one of a structure's staff, who may
+// talk one to one.
+func isStaff(r domain.Role) bool { return r == domain.RoleCounsellor || r == domain.RoleStructureAdmin }
+
+func notFoundConversation(id string) error {
+	return &domain.Error{Kind: domain.KindNotFound, Field: "conversation", Reason: "no conversation " + id}
 }
 
 // validActor checks the actor a credential gave.
