@@ -47,7 +47,7 @@ func (h *Handler) conversationUpdate(ctx context.Context, call Call, ref Convers
 		return Result{}, err
 	}
 	a := call.Actor
-	return h.update(ctx, call, a.Tenant, domain.ConversationStream(id), func() aggregate { return domain.NewConversation(id) }, request, retrySafe,
+	return h.update(ctx, call, a.Tenant, domain.ConversationStream(a.Tenant, id), func() aggregate { return domain.NewConversation(id) }, request, retrySafe,
 		func(s aggregate) ([]domain.Event, error) {
 			c := s.(*domain.Conversation)
 			var events []domain.Event
@@ -104,7 +104,7 @@ func (h *Handler) OpenConversation(ctx context.Context, a domain.Actor, ref Conv
 	if err != nil {
 		return ConversationAccess{}, err
 	}
-	stream := domain.ConversationStream(id)
+	stream := domain.ConversationStream(a.Tenant, id)
 	e := h.cache.get(stream, func() *entry { return &entry{state: domain.NewConversation(id), idem: map[string]idemRecord{}} })
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -151,7 +151,7 @@ func (h *Handler) StartConversation(ctx context.Context, call Call, cmd StartCon
 		return Result{}, &domain.Error{Kind: domain.KindInvalid, Field: "with", Reason: "must be 1 to 64 letters, digits, '-' or '_'"}
 	}
 	id := domain.DirectConversationID(a.Tenant, a.PersonID, cmd.With)
-	res, err := h.update(ctx, call, a.Tenant, domain.ConversationStream(id), func() aggregate { return domain.NewConversation(id) }, cmd, true,
+	res, err := h.update(ctx, call, a.Tenant, domain.ConversationStream(a.Tenant, id), func() aggregate { return domain.NewConversation(id) }, cmd, true,
 		func(s aggregate) ([]domain.Event, error) {
 			c := s.(*domain.Conversation)
 			var events []domain.Event

@@ -41,7 +41,7 @@ func TestPortfolioConversation(t *testing.T) {
 	w.mustDo(attach(w, "ev-out", domain.ItemRef{Kind: domain.ItemExperience, ID: "x-2"}, textEvidence("Autre."))(w.call(w.bene))) // out of scope
 
 	first := w.mustDo(post(w, zoeConversation, "Bonjour, j'ai une question-Msg-Zoé")(w.call(w.bene)))
-	if first.Events != 2 || !strings.HasPrefix(first.ID, "m-") || first.Stream != domain.ConversationStream("p-p-zoe") {
+	if first.Events != 2 || !strings.HasPrefix(first.ID, "m-") || first.Stream != domain.ConversationStream(tenant, "p-p-zoe") {
 		t.Fatalf("first message: %+v", first)
 	}
 	w.mustDo(post(w, zoeConversation, "Bonjour Zoé-Msg-Karim", "ev-in", "ev-out")(w.call(w.counsellor)))

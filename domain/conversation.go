@@ -40,8 +40,25 @@ func DirectConversationID(tenant, a, b string) string {
 	return "d-" + hex.EncodeToString(sum[:12])
 }
 
-// ConversationStream names the stream of a conversation.
-func ConversationStream(id string) string { return "conversation-" + id }
+// ConversationStream names the stream of conversation id of structure
+// tenant. A conversation never leaves its structure, so its stream is
+// named under the structure's ("structure-TENANT.conversation-ID": '.' is
+// in no ID, so it is no structure's own stream), which also makes it one
+// of the domain's streams that read models follow.
+func ConversationStream(tenant, id string) string {
+	return StructureStream(tenant) + ".conversation-" + id
+}
+
+// ConversationOfStream returns the tenant and conversation ID of a
+// conversation stream.
+func ConversationOfStream(stream string) (tenant, id string, ok bool) {
+	rest, ok := strings.CutPrefix(stream, "structure-")
+	if !ok {
+		return "", "", false
+	}
+	tenant, id, ok = strings.Cut(rest, ".conversation-")
+	return tenant, id, ok && ValidID(tenant) && ValidConversationID(id)
+}
 
 // PortfolioOfConversation returns the portfolio a conversation ID names,
 // if it is a portfolio's.

@@ -44,6 +44,19 @@ func TestConversationIDs(t *testing.T) {
 	}
 }
 
+func TestConversationStream(t *testing.T) {
+	id := domain.PortfolioConversationID("p-zoe")
+	stream := domain.ConversationStream("s-ml", id)
+	if tenant, got, ok := domain.ConversationOfStream(stream); !ok || tenant != "s-ml" || got != id {
+		t.Errorf("%s: %q %q %v", stream, tenant, got, ok)
+	}
+	for _, s := range []string{domain.StructureStream("s-ml"), domain.PortfolioStream("p-zoe"), "structure-s-ml.conversation-x", "structure-.conversation-" + id} {
+		if _, _, ok := domain.ConversationOfStream(s); ok {
+			t.Errorf("%s read as a conversation stream", s)
+		}
+	}
+}
+
 func TestConversationMessages(t *testing.T) {
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	p := openedPortfolio(t)
