@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/httpapi"
 )
 
@@ -180,12 +181,63 @@ var matrixRules = map[string]struct {
 	"exportPerson":         {personRights, ""},
 	"metrics":              {operatorOnly, ""},
 	"me":                   {signedIn, ""},
+	// Conversations: a portfolio's is private to the beneficiary and
+	// those who follow them (the structure admin and the auditor know the
+	// portfolio and are refused; a tutor out of scope may talk but not
+	// attach what they cannot see); a one-to-one one is hidden from all
+	// but its two participants, the structure admin included.
+	"listConversations":             {signedIn, ""},
+	"getPortfolioConversation":      {readers, ""},
+	"postPortfolioMessage":          {commenters, `{"text":"Voici ma preuve","attachments":["ev-1"]}`},
+	"editPortfolioMessage":          {owner, `{"text":"Bonjour !"}`},
+	"deletePortfolioMessage":        {owner, ""},
+	"markPortfolioConversationRead": {readers, ""},
+	"startConversation":             {staffRule, `{"with":"p-cons2"}`},
+	"getConversation":               {participants(set("cons", "cons2")), ""},
+	"postMessage":                   {participants(set("cons", "cons2")), `{"text":"Réunion demain ?"}`},
+	"editMessage":                   {participants(set("cons")), `{"text":"Salut !"}`},
+	"deleteMessage":                 {participants(set("cons")), ""},
+	"markConversationRead":          {participants(set("cons", "cons2")), ""},
+}
+
+// participants: a one-to-one conversation between p-cons and p-cons2.
+// Allowed ones may act; the other participant is refused (not their
+// message); everyone else is not told it exists.
+func participants(allowed map[string]bool) func(string) outcome {
+	return func(actor string) outcome {
+		switch {
+		case actor == "":
+			return unauth
+		case allowed[actor]:
+			return allow
+		case actor == "cons" || actor == "cons2":
+			return deny
+		}
+		return hidden
+	}
+}
+
+// staffRule: staff of s-ml (counsellors, the structure admin) start a
+// one-to-one conversation with p-cons2 (p-cons2 is told they cannot talk
+// to themself: not a denial); others are refused, and the other
+// structure's admin is not told p-cons2 exists.
+func staffRule(actor string) outcome {
+	switch actor {
+	case "":
+		return unauth
+	case "cons", "cons2", "admin":
+		return allow
+	case "oadmin":
+		return hidden
+	}
+	return deny
 }
 
 var pathValues = map[string]string{
 	"portfolioID": "p-zoe", "structureID": "s-ml", "personID": "p-luc", "counsellorID": "p-cons", "grantID": "g-exp",
 	"experienceID": "x-1", "taskID": "t-1", "competenceID": "c-1", "evidenceID": "ev-1", "goalID": "goal-1", "milestoneID": "m-1",
 	"documentID": "doc-1", "cvID": "cv-1", "pageID": "pg-1", "linkID": "l-1", "dossierID": "d-1", "token": "no-such-token",
+	"messageID": "msg-1", "conversationID": domain.DirectConversationID("s-ml", "p-cons", "p-cons2"),
 	"fileID": "00000000000000000000000000000000000000000000000000000000000000ff",
 }
 
@@ -290,7 +342,7 @@ func (a *api) probe(t *testing.T, method, path, id, actor, body string, want out
 	if r.status >= 400 && strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
 		r.json(t, &p)
 	}
-	hiddenLike := r.status == 404 && (len(p.Errors) > 0 && (p.Errors[0].Field == "portfolio" || p.Errors[0].Field == "person" || p.Errors[0].Field == "counsellor") ||
+	hiddenLike := r.status == 404 && (len(p.Errors) > 0 && (p.Errors[0].Field == "portfolio" || p.Errors[0].Field == "person" || p.Errors[0].Field == "counsellor" || p.Errors[0].Field == "conversation" || p.Errors[0].Field == "with") ||
 		p.Detail == "no such item" || strings.HasPrefix(p.Detail, "no structure"))
 	var ok bool
 	switch want {

@@ -19,6 +19,11 @@ func (a *api) seedMatrix(t *testing.T) {
 			t.Fatalf("seed: %v", err)
 		}
 	}
+	do2 := func(res commands.Result, err error) commands.Result {
+		t.Helper()
+		do(res, err)
+		return res
+	}
 	call := func(token string) commands.Call { return commands.Call{Actor: tokens[token]} }
 	op := call("operator")
 	for _, s := range []string{"s-ml", "s-other"} {
@@ -55,6 +60,9 @@ func (a *api) seedMatrix(t *testing.T) {
 	do(a.h.InviteTutor(ctx, zoe, commands.InviteTutor{PortfolioID: p, GrantID: "g-exp", TutorID: "p-tutor3", AllItems: true, Until: a.now.Add(time.Hour)}))
 	do(a.h.GrantAuditor(ctx, zoe, commands.GrantAuditor{PortfolioID: p, GrantID: "g-aud", AuditorID: "p-audit", DossierID: "d-1", Until: week}))
 	do(a.h.GrantAuditor(ctx, zoe, commands.GrantAuditor{PortfolioID: p, GrantID: "g-audexp", AuditorID: "p-audit2", DossierID: "d-1", Until: a.now.Add(time.Hour)}))
+	do(a.h.PostMessage(ctx, zoe, commands.PostMessage{ConversationRef: commands.ConversationRef{PortfolioID: p}, MessageID: "msg-1", Text: "Bonjour"}))
+	direct := do2(a.h.StartConversation(ctx, call("cons"), commands.StartConversation{With: "p-cons2"}))
+	do(a.h.PostMessage(ctx, call("cons"), commands.PostMessage{ConversationRef: commands.ConversationRef{ConversationID: direct.ID}, MessageID: "msg-1", Text: "Salut"}))
 	a.now = a.now.Add(2 * time.Hour) // the "exp" grants have now expired
 }
 
