@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"net/http"
+
+	"github.com/parcours/parcours/commands"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +16,9 @@ import (
 func TestBeneficiaryPagesAccessible(t *testing.T) {
 	e := newBenEnv(t)
 	token, _ := e.benStory(t)
+	e.must(e.h.PostMessage(e.ctx, e.as("p-cons", "counsellor"), commands.PostMessage{ConversationRef: commands.ConversationRef{PortfolioID: "p-zoe"},
+		Text: "Bonjour Zoé, envoyez-moi votre vitrine", Attachments: []string{"ev-photo"}}))
+	e.settle()
 	zoe := e.benBrowser()
 	zoe.login("p-zoe", "/me/portfolio")
 	anyone := e.benBrowser()
@@ -23,7 +28,7 @@ func TestBeneficiaryPagesAccessible(t *testing.T) {
 	}{{anyone, "/login"}, {anyone, "/p/" + token}, {anyone, "/p/unknown"}}
 	for _, p := range []string{"/me/portfolio", "/me/experiences/new", "/me/experiences/x-shop/edit", "/me/experiences/x-shop/tasks/new",
 		"/me/experiences/x-shop/tasks/t-till/edit", "/me/competences/new", "/me/evidence/new", "/me/share", "/me/cvs/new", "/me/cvs/cv-vente",
-		"/me/pages/new", "/me/pages/pg-vente/publish", "/me/journal", "/me/journal/new", "/me/goals", "/me/goals/new",
+		"/me/pages/new", "/me/pages/pg-vente/publish", "/me/journal", "/me/journal/new", "/me/conversation", "/me/goals", "/me/goals/new",
 		"/me/goals/goal-cdi/milestones/new", "/me/account", "/me/account/erase"} {
 		pages = append(pages, struct {
 			b    *benBrowser

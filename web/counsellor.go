@@ -26,6 +26,12 @@ func (s *Server) counsellorPages(r chi.Router) {
 	r.Post(b+"/validations", s.counsellorValidate)
 	r.Post(b+"/tutors", s.counsellorInvite)
 	r.Post(b+"/tutors/{grantID}/revoke", s.counsellorRevoke)
+	r.Get(b+"/conversation", s.counsellorTalk(s.beneficiaryTalk))
+	r.Post(b+"/conversation/messages", s.counsellorPostTalk(s.beneficiaryTalk))
+	r.Get("/counsellor/conversations", s.counsellorInbox)
+	r.Post("/counsellor/conversations", s.counsellorStartTalk)
+	r.Get("/counsellor/conversations/{conversationID}", s.counsellorTalk(s.colleagueTalk))
+	r.Post("/counsellor/conversations/{conversationID}/messages", s.counsellorPostTalk(s.colleagueTalk))
 	r.Get(b+"/dossiers/{dossierID}", s.counsellorDossier)
 	r.Post(b+"/dossiers/{dossierID}/admissibility", s.counsellorAdmissibility)
 	r.Post(b+"/dossiers/{dossierID}/decisions", s.counsellorJury)
@@ -47,6 +53,7 @@ type dashboardPage struct {
 	// without the table's header (hidden on a phone).
 	SortOrder []string
 	Done      string
+	Talk      string // the link to the conversations, with what is unread
 }
 
 // caseRow is one beneficiary of the caseload.
@@ -84,7 +91,10 @@ func (s *Server) counsellorDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := dashboardPage{Total: len(d.Caseload), Sort: q.Get("sort"), Dir: q.Get("dir"), Inactive: q.Get("inactive") == "1",
-		Overdue: q.Get("overdue") == "1", Dossier: q.Get("dossier"), Done: doneText(r)}
+		Overdue: q.Get("overdue") == "1", Dossier: q.Get("dossier"), Done: doneText(r), Talk: words.T(l, "talk.inbox.title")}
+	if n := s.unread(r); n > 0 {
+		pg.Talk = unreadLabel(l, pg.Talk, n)
+	}
 	if _, ok := sortKeys[pg.Sort]; !ok {
 		pg.Sort, pg.Dir = "waiting", ""
 	}

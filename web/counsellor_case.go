@@ -26,6 +26,7 @@ type casePage struct {
 	Access    tutorGrants
 	Form      *staffForm
 	Done      string
+	Talk      string // the link to the conversation, with what is unread
 }
 
 func (s *Server) counsellorCase(w http.ResponseWriter, r *http.Request) {
@@ -67,6 +68,10 @@ func (s *Server) counsellorCaseShow(w http.ResponseWriter, r *http.Request, a do
 		return
 	}
 	pg.Name = pg.Portfolio.Name(pid)
+	pg.Talk = words.T(l, "talk.title")
+	if _, each, err := s.deps.Queries.Unread(ctx, a.PersonID); err == nil && each[domain.PortfolioConversationID(pid)] > 0 {
+		pg.Talk = unreadLabel(l, pg.Talk, each[domain.PortfolioConversationID(pid)])
+	}
 	pg.Portfolio.attach("/counsellor/beneficiaries/"+pid, f)
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	entries, next, err := s.deps.Queries.Timeline(ctx, pid, string(l), max(after, 0), timelinePage)

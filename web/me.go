@@ -47,6 +47,8 @@ func (s *Server) beneficiaryPages(r chi.Router) {
 	r.Get("/me/journal", s.meJournal)
 	r.Get("/me/journal/new", s.newJournalEntry)
 	r.Post("/me/journal", s.writeJournal)
+	r.Get("/me/conversation", s.meTalk)
+	r.Post("/me/conversation/messages", s.mePostTalk)
 	r.Get("/me/goals", s.meGoals)
 	r.Get("/me/goals/new", s.newGoal)
 	r.Post("/me/goals", s.setGoal)
@@ -77,8 +79,11 @@ func (s *Server) base(r *http.Request, current string) meBase {
 	l := language(r)
 	b := meBase{}
 	for _, n := range [][2]string{{"/me/portfolio", "me.nav.portfolio"}, {"/me/share", "me.nav.share"},
-		{"/me/journal", "me.nav.journal"}, {"/me/goals", "me.nav.goals"}, {"/me/account", "me.nav.account"}} {
+		{"/me/journal", "me.nav.journal"}, {"/me/conversation", "me.nav.talk"}, {"/me/goals", "me.nav.goals"}, {"/me/account", "me.nav.account"}} {
 		b.Nav = append(b.Nav, navLink{Href: n[0], Label: words.T(l, n[1]), Current: n[0] == current})
+	}
+	if n := s.unread(r); n > 0 {
+		b.Nav[3].Label = unreadLabel(l, b.Nav[3].Label, n)
 	}
 	switch d := r.URL.Query().Get("done"); d {
 	case "saved", "revoked", "reached", "resent":

@@ -18,13 +18,16 @@ func TestStaffPagesAccessible(t *testing.T) {
 	seedStaff(e)
 	e.must(e.h.GrantAuditor(t.Context(), staffCallOf("p-admin", domain.RoleStructureAdmin), commands.GrantAuditor{PortfolioID: "p-zoe",
 		GrantID: "g-victor", AuditorID: "p-audit", DossierID: "d-1", Until: staffNow.AddDate(0, 0, 10)}))
+	e.must(e.h.PostMessage(t.Context(), staffCallOf("p-zoe", domain.RoleBeneficiary), commands.PostMessage{
+		ConversationRef: commands.ConversationRef{PortfolioID: "p-zoe"}, Text: "Bonjour, j'ai une question sur mon CV"}))
 	e.sync()
 	for _, p := range []string{"p-cons", "p-tutor", "p-admin", "p-audit"} {
 		e.login(p)
 	}
 	pages := []struct{ who, path string }{
 		{"p-cons", "/counsellor"}, {"p-cons", "/counsellor?inactive=1"}, {"p-cons", "/counsellor/beneficiaries/p-zoe"},
-		{"p-cons", "/counsellor/beneficiaries/p-zoe/dossiers/d-1"}, {"p-tutor", "/tutor"}, {"p-tutor", "/tutor/beneficiaries/p-zoe"},
+		{"p-cons", "/counsellor/beneficiaries/p-zoe/dossiers/d-1"}, {"p-cons", "/counsellor/conversations"},
+		{"p-cons", "/counsellor/beneficiaries/p-zoe/conversation"}, {"p-tutor", "/tutor"}, {"p-tutor", "/tutor/beneficiaries/p-zoe"},
 		{"p-tutor", "/tutor/beneficiaries/p-zoe/items/task/x-shop/t-till"}, {"p-admin", "/admin"}, {"p-admin", "/admin/tokens"},
 		{"p-audit", "/auditor"}, {"p-audit", "/auditor/dossiers/p-zoe/d-1"},
 	}
