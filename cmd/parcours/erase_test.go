@@ -12,16 +12,56 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/parcours/parcours/commands"
+	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/personaldata"
 )
 
 var zoeSecrets = []string{"Zoé Kowalczyk-Ferrand", "zoe.kf@example.org", "Boulangerie du Vieux-Port", "BULLETIN-DE-SALAIRE-ZOE-7731"}
+
+// Messages of Zoé's conversation with her counsellor: hers goes with her
+// erasure, his stays his.
+const (
+	zoeMessage    = "MESSAGE-ZOE-5521 : j’ai décroché un entretien"
+	karimMessage  = "MESSAGE-KARIM-8812 : bravo, préparons-le"
+	convStructure = "s-conv"
+)
+
+// writeConversation enrols Zoé and her counsellor Karim in a structure
+// and has them exchange a message each, through the command handler the
+// service uses.
+func writeConversation(t *testing.T, ctx context.Context, s eventstore.Store, v *vault) {
+	t.Helper()
+	h := commands.New(s, v.ring, commands.Options{})
+	must := func(_ commands.Result, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	op := commands.Call{Actor: domain.Actor{PersonID: "operator", Role: domain.RoleOperator}}
+	must(h.RegisterStructure(ctx, op, commands.RegisterStructure{StructureID: convStructure, Name: "Mission Locale", Seats: 5}))
+	for _, p := range []struct {
+		id   string
+		role domain.Role
+	}{{"p-admin", domain.RoleStructureAdmin}, {"p-cons", domain.RoleCounsellor}, {"p-zoe", domain.RoleBeneficiary}} {
+		must(h.EnrolPerson(ctx, op, commands.EnrolPerson{StructureID: convStructure, PersonID: p.id, Role: p.role, Name: "Personne " + p.id}))
+	}
+	as := func(id string, role domain.Role) commands.Call {
+		return commands.Call{Actor: domain.Actor{PersonID: id, Tenant: convStructure, Role: role}}
+	}
+	must(h.AssignCounsellor(ctx, as("p-admin", domain.RoleStructureAdmin), commands.AssignCounsellor{PortfolioID: "p-zoe", CounsellorID: "p-cons"}))
+	talk := commands.ConversationRef{PortfolioID: "p-zoe"}
+	must(h.PostMessage(ctx, as("p-zoe", domain.RoleBeneficiary), commands.PostMessage{ConversationRef: talk, Text: zoeMessage}))
+	must(h.PostMessage(ctx, as("p-cons", domain.RoleCounsellor), commands.PostMessage{ConversationRef: talk, Text: karimMessage}))
+}
 
 // writePerson appends sealed events and one file for subject through the
 // same store and vault the service uses.
@@ -113,6 +153,7 @@ func TestErasePersonFullPath(t *testing.T) {
 	}
 	writePerson(t, ctx, s, v, "p-zoe", zoeSecrets)
 	writePerson(t, ctx, s, v, "p-luc", []string{"Luc Arnaud-Bellamy", "luc@example.org", "Garage Central", "CONTRAT-LUC-4410"})
+	writeConversation(t, ctx, s, v)
 	s.Close()
 	v.close()
 
@@ -125,10 +166,18 @@ func TestErasePersonFullPath(t *testing.T) {
 			t.Fatal("search control: a stored wrapped key was not found on disk")
 		}
 	}
-	for _, secret := range zoeSecrets {
+	for _, secret := range append(slices.Clone(zoeSecrets), zoeMessage, karimMessage) {
 		if f := findInDir(t, dir, []byte(secret)); len(f) > 0 {
 			t.Fatalf("%q stored in clear in %v", secret, f)
 		}
+	}
+	// The portability export holds one's messages (Karim's here, before
+	// Zoé is erased, and after).
+	if cons := export(t, dir, "p-cons"); !strings.Contains(cons["events.json"], karimMessage) {
+		t.Fatalf("Karim's export lacks his message:\n%s", cons["events.json"])
+	}
+	if zoe := export(t, dir, "p-zoe"); !strings.Contains(zoe["events.json"], zoeMessage) {
+		t.Fatalf("Zoé's export lacks her message:\n%s", zoe["events.json"])
 	}
 
 	out, err := runCmd(t, "admin", "erase-person", "p-zoe", "--data", dir)
@@ -140,7 +189,7 @@ func TestErasePersonFullPath(t *testing.T) {
 			t.Fatalf("an erased wrapped key is still on disk in %v", f)
 		}
 	}
-	for _, secret := range zoeSecrets {
+	for _, secret := range append(slices.Clone(zoeSecrets), zoeMessage) {
 		if f := findInDir(t, dir, []byte(secret)); len(f) > 0 {
 			t.Fatalf("%q found after erasure in %v", secret, f)
 		}
@@ -158,6 +207,12 @@ func TestErasePersonFullPath(t *testing.T) {
 	zoe := export(t, dir, "p-zoe")
 	if !strings.Contains(zoe["events.json"], `"personal_erased": true`) || strings.Contains(zoe["events.json"], "Zoé") {
 		t.Fatalf("export of an erased person:\n%s", zoe["events.json"])
+	}
+	if strings.Contains(zoe["events.json"], "MESSAGE-ZOE") {
+		t.Fatalf("an erased person's message in her export:\n%s", zoe["events.json"])
+	}
+	if cons := export(t, dir, "p-cons"); !strings.Contains(cons["events.json"], karimMessage) {
+		t.Fatalf("Karim's message went with Zoé's erasure:\n%s", cons["events.json"])
 	}
 	luc := export(t, dir, "p-luc")
 	if !strings.Contains(luc["events.json"], "Luc Arnaud-Bellamy") || !strings.Contains(luc["LISEZMOI-README.txt"], "portabilité") {
