@@ -68,9 +68,11 @@ type benchLine struct {
 	Machine         string  `json:"machine"`
 }
 
+const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation"
+
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError("bench: want a sub-command: append, command, rebuild, http, project, scaleout, audit, export")
+		return usageError("bench: want a sub-command: %s", benchCommands)
 	}
 	switch args[0] {
 	case "append":
@@ -89,8 +91,10 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchAudit(ctx, args[1:], stdout, stderr)
 	case "export": // JSON Resume and PDF exports (bench_export.go)
 		return benchExport(ctx, args[1:], stdout, stderr)
+	case "conversation": // messages, pages, unread counts (bench_conversation.go)
+		return benchConversation(ctx, args[1:], stdout, stderr)
 	}
-	return usageError("bench: unknown sub-command %q (want append, command, rebuild, http, project, scaleout, audit, export)", args[0])
+	return usageError("bench: unknown sub-command %q (want %s)", args[0], benchCommands)
 }
 
 // benchStoreConfig is the configuration of a benchmark's system: the

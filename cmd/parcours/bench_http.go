@@ -207,6 +207,15 @@ func closedLoop(ctx context.Context, url string, clients int, d time.Duration) (
 // openLoop posts a logbook entry every 1/rate second for d, whatever the
 // answers' pace, and returns each request's latency.
 func openLoop(ctx context.Context, base, token string, rate int, d time.Duration) ([]time.Duration, int, error) {
+	return openLoopOf(ctx, token, rate, d, func(i int) (string, []byte) {
+		body, _ := json.Marshal(map[string]string{"text": fmt.Sprintf("Point d'étape %d", i)})
+		return fmt.Sprintf("%s/v1/portfolios/p-%02d/journal", base, i%benchPortfolios), body
+	})
+}
+
+// openLoopOf sends the i-th POST that next makes every 1/rate second for
+// d, whatever the answers' pace, and returns each request's latency.
+func openLoopOf(ctx context.Context, token string, rate int, d time.Duration, next func(i int) (url string, body []byte)) ([]time.Duration, int, error) {
 	var mu sync.Mutex
 	var lat []time.Duration
 	var errs int
@@ -220,8 +229,8 @@ func openLoop(ctx context.Context, base, token string, rate int, d time.Duration
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			body, _ := json.Marshal(map[string]string{"text": fmt.Sprintf("Point d'étape %d", i)})
-			req, _ := http.NewRequestWithContext(ctx, "POST", fmt.Sprintf("%s/v1/portfolios/p-%02d/journal", base, i%benchPortfolios), bytes.NewReader(body))
+			url, body := next(i)
+			req, _ := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+token)
 			t0 := time.Now()
@@ -244,7 +253,7 @@ func openLoop(ctx context.Context, base, token string, rate int, d time.Duration
 	}
 	wg.Wait()
 	if len(lat) == 0 {
-		return nil, errs, fmt.Errorf("bench http: every command failed (%d errors)", errs)
+		return nil, errs, fmt.Errorf("bench: every command failed (%d errors)", errs)
 	}
 	return lat, errs, nil
 }
