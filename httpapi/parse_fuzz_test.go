@@ -2,13 +2,17 @@ package httpapi
 
 import (
 	"bytes"
+	"errors"
 	"mime"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventstore"
+	"github.com/parcours/parcours/projections"
 )
 
 func FuzzLastEventID(f *testing.F) {
@@ -99,6 +103,32 @@ func FuzzFileName(f *testing.F) {
 		}
 		if want := clean; want != "" && params["filename"] != want {
 			t.Fatalf("%q names %q, want %q", cd, params["filename"], want)
+		}
+	})
+}
+
+func FuzzConversationParams(f *testing.F) {
+	for _, q := range []string{"", "before=12&limit=5", "limit=0", "limit=201", "before=0", "before=-1", "before=x", "limit=1e3", "before=18446744073709551615", "limit=%00"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		r, err := http.NewRequest("GET", "/v1/portfolios/p-zoe/conversation?"+q, nil)
+		if err != nil {
+			return
+		}
+		before, limit, err := conversationParams(r)
+		if err != nil {
+			var de *domain.Error
+			if !errors.As(err, &de) || de.Kind != domain.KindInvalid || de.Field != "before" && de.Field != "limit" {
+				t.Fatalf("%q: %v is not a refusal of before or limit", q, err)
+			}
+			return
+		}
+		if limit < 1 || limit > projections.MaxConversationPage {
+			t.Fatalf("%q: limit %d", q, limit)
+		}
+		if (before == 0) != (r.URL.Query().Get("before") == "") {
+			t.Fatalf("%q: before %d", q, before)
 		}
 	})
 }
