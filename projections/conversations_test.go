@@ -187,3 +187,28 @@ func (e *env) conversationCommands(r *rand.Rand, n int) {
 		}
 	}
 }
+
+// TestConversationReadModelOnPostgres: pages and unread counts with the
+// read models in PostgreSQL (keys compare byte by byte there too).
+func TestConversationReadModelOnPostgres(t *testing.T) {
+	e, _ := newPostgresEnv(t)
+	s := storyOn(e)
+	for i := 1; i <= 12; i++ {
+		c := s.zoe
+		if i > 10 {
+			c = s.cons
+		}
+		s.post(c, zoeTalk, fmt.Sprintf("message %d", i))
+	}
+	s.rebuild()
+	v := s.talkPage(zoe, 0, 5)
+	if len(v.Messages) != 5 || v.Messages[0].Seq != 8 || v.Messages[4].Text != "message 12" || v.Before != 8 || v.Unread != 2 {
+		t.Fatalf("latest page: %+v", v)
+	}
+	if older := s.talkPage(zoe, v.Before, 5); len(older.Messages) != 5 || older.Messages[4].Seq != 7 {
+		t.Fatalf("older page: %+v", older)
+	}
+	if n, _ := s.unread(zoe); n != 2 {
+		t.Errorf("Zoé has %d unread, want 2", n)
+	}
+}
