@@ -65,7 +65,7 @@ func Seed(ctx context.Context, d Deps, dir string) (Seeded, error) {
 	s := &seeder{d: d, st: st, dir: dir}
 	for _, step := range []func(context.Context){
 		s.structure, s.logins, s.experiences, s.competences, s.evidence, s.feedback,
-		s.cv, s.page, s.dossier, s.goals, s.journal, s.caseload,
+		s.cv, s.page, s.dossier, s.goals, s.journal, s.conversation, s.caseload,
 	} {
 		step(ctx)
 		if s.err != nil {

@@ -132,3 +132,16 @@ func (s *seeder) journal(ctx context.Context) {
 			Day: s.day(e.day), Text: e.text})
 	}
 }
+
+// conversation starts the beneficiary's conversation with her counsellor:
+// her question, his answer (unread by her when she logs in).
+func (s *seeder) conversation(ctx context.Context) {
+	talk := commands.ConversationRef{PortfolioID: Beneficiary}
+	for i, m := range []struct{ who, text string }{
+		{Beneficiary, "Bonjour, je peux joindre la fiche sur la réclamation client à mon dossier VAE avant jeudi ?"},
+		{Counsellor, "Oui, ajoutez-la comme preuve du bloc 2, je la relis avant notre rendez-vous."},
+	} {
+		id := "m-demo-" + string(rune('1'+i))
+		run(ctx, s, Find(m.who), "message "+id, (*commands.Handler).PostMessage, commands.PostMessage{ConversationRef: talk, MessageID: id, Text: m.text})
+	}
+}
