@@ -95,7 +95,9 @@ type ConversationAccess struct {
 
 // OpenConversation authorizes a to read a conversation, and says what of
 // it they may see. A portfolio's conversation that has no message yet is
-// readable (and empty) by those who may take part in it.
+// readable (and empty) by those who may take part in it. A portfolio's
+// conversation is authorized by its portfolio alone: its own stream is
+// not read, so opening a long one costs no more than a short one.
 func (h *Handler) OpenConversation(ctx context.Context, a domain.Actor, ref ConversationRef) (ConversationAccess, error) {
 	if err := validActor(a); err != nil {
 		return ConversationAccess{}, err
@@ -103,6 +105,20 @@ func (h *Handler) OpenConversation(ctx context.Context, a domain.Actor, ref Conv
 	id, err := ref.ID()
 	if err != nil {
 		return ConversationAccess{}, err
+	}
+	if ref.PortfolioID != "" {
+		acc := ConversationAccess{ID: id, Kind: domain.ConversationPortfolio, Portfolio: ref.PortfolioID}
+		err := h.withPortfolio(ctx, a, ref.PortfolioID, func(p *domain.Portfolio, st *domain.Structure, now time.Time) error {
+			if err := authorize(a, st, p, actConverse, nil, "", now); err != nil {
+				return err
+			}
+			acc.SeesEvidence = evidenceSeenBy(a, p, now)
+			return nil
+		})
+		if err != nil {
+			return ConversationAccess{}, err
+		}
+		return acc, nil
 	}
 	stream := domain.ConversationStream(a.Tenant, id)
 	e := h.cache.get(stream, func() *entry { return &entry{state: domain.NewConversation(id), idem: map[string]idemRecord{}} })
@@ -113,23 +129,24 @@ func (h *Handler) OpenConversation(ctx context.Context, a domain.Actor, ref Conv
 		return ConversationAccess{}, err
 	}
 	c := e.state.(*domain.Conversation)
-	acc := ConversationAccess{ID: id, Kind: domain.ConversationDirect, Participants: c.Participants(), SeesEvidence: func(string) bool { return false }}
-	err = h.authorizeConversation(ctx, a, c, ref, func(p *domain.Portfolio, now time.Time) error {
-		if p == nil {
-			return nil
-		}
-		acc.Kind, acc.Portfolio = domain.ConversationPortfolio, p.ID()
-		acc.SeesEvidence = func(string) bool { return true }
-		if a.Role == domain.RoleTutor {
-			seen := map[string]bool{}
-			for ev := range p.Evidence() {
-				seen[ev] = p.TutorCovers(a.PersonID, domain.ItemRef{Kind: domain.ItemEvidence, ID: ev}, now)
-			}
-			acc.SeesEvidence = func(id string) bool { return seen[id] }
-		}
-		return nil
-	})
-	return acc, err
+	if err := h.withStructure(ctx, a.Tenant, func(st *domain.Structure) error { return authorizeDirect(a, st, c) }); err != nil {
+		return ConversationAccess{}, err
+	}
+	return ConversationAccess{ID: id, Kind: domain.ConversationDirect, Participants: c.Participants(),
+		SeesEvidence: func(string) bool { return false }}, nil
+}
+
+// evidenceSeenBy reports which evidence of p actor a may see attached to
+// a message: all of it, but for a tutor, only what their grants reach.
+func evidenceSeenBy(a domain.Actor, p *domain.Portfolio, now time.Time) func(string) bool {
+	if a.Role != domain.RoleTutor {
+		return func(string) bool { return true }
+	}
+	seen := map[string]bool{}
+	for ev := range p.Evidence() {
+		seen[ev] = p.TutorCovers(a.PersonID, domain.ItemRef{Kind: domain.ItemEvidence, ID: ev}, now)
+	}
+	return func(id string) bool { return seen[id] }
 }
 
 // StartConversation starts the one-to-one conversation of the actor and

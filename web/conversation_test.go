@@ -55,8 +55,9 @@ func TestConversationPages(t *testing.T) {
 	benWant(t, zoe.get("/me/conversation"), http.StatusOK, "Très belle vitrine", "Karim Haddad")
 
 	// A refused message: the reason, what was typed, and nothing written.
+	fresh := zoe.get("/me/conversation") // read already: writes nothing
 	before := e.head()
-	refused := zoe.post("/me/conversation/messages", url.Values{"idem": {p.key(t)[:31] + "0"}, "text": {"  "}, "attach": {"ev-photo"}})
+	refused := zoe.post("/me/conversation/messages", url.Values{"idem": {fresh.key(t)}, "text": {"  "}, "attach": {"ev-photo"}})
 	benWant(t, refused, http.StatusUnprocessableEntity, "Ce champ est obligatoire.", `aria-invalid="true"`)
 	if e.head() != before {
 		t.Error("a refused message was written")
