@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/httpapi"
 	"github.com/parcours/parcours/projections"
 )
@@ -101,4 +102,53 @@ func TestConversationOverHTTP(t *testing.T) {
 			t.Errorf("%s %s %s: refused but wrote", c.method, c.path, c.body)
 		}
 	}
+}
+
+// TestConversationFeed: a conversation's events go to those who take part
+// in it, and to nobody else: not the structure admin, not the operator,
+// not a counsellor who does not follow the beneficiary.
+func TestConversationFeed(t *testing.T) {
+	a := newAPI(t)
+	a.seedMatrix(t) // msg-1 in Zoé's conversation, then msg-1 between p-cons and p-cons2
+	a.ok(a.do("PUT", "/v1/structures/s-ml/seats", "admin", map[string]any{"seats": 11}))
+	direct := domain.ConversationStream("s-ml", domain.DirectConversationID("s-ml", "p-cons", "p-cons2"))
+	zoeTalk := domain.ConversationStream("s-ml", domain.PortfolioConversationID("p-zoe"))
+	seats := isType("SeatsChanged", "structure-s-ml")
+	for _, c := range []struct {
+		token string
+		stop  func(httpapi.FeedEvent) bool
+		sees  []string
+	}{
+		{"cons", isType("MessagePosted", direct), []string{zoeTalk, direct}},
+		{"cons2", isType("MessagePosted", direct), []string{direct}},
+		{"zoe", isType("MessagePosted", zoeTalk), []string{zoeTalk}},
+		{"tutor", isType("MessagePosted", zoeTalk), []string{zoeTalk}},
+		{"admin", seats, nil},
+		{"operator", seats, nil},
+	} {
+		t.Run(c.token, func(t *testing.T) {
+			a.t = t
+			f := a.follow(c.token, "")
+			seen := map[string]bool{}
+			for _, m := range f.until(c.stop) {
+				if strings.Contains(m.event.Stream, ".conversation-") {
+					seen[m.event.Stream] = true
+				}
+				if strings.Contains(m.data, "Bonjour") || strings.Contains(m.data, "Salut") {
+					t.Errorf("a message's text in the feed: %s", m.data)
+				}
+			}
+			for _, s := range c.sees {
+				if !seen[s] {
+					t.Errorf("%s does not see %s", c.token, s)
+				}
+				delete(seen, s)
+			}
+			if len(seen) > 0 {
+				t.Errorf("%s sees %v", c.token, seen)
+			}
+			f.cancel()
+		})
+	}
+	a.t = t
 }

@@ -39,7 +39,9 @@ const feedDescription = "Server-Sent Events, one per event the caller may see, i
 	"Who sees what (rights as they are when the event is sent): everyone sees the events they did themselves and their own person " +
 	"stream; a beneficiary, their portfolio's events; a counsellor, those of the portfolios they are assigned to; a structure admin, " +
 	"their structure's stream, the access events of its portfolios (opening, counsellor assignments, grants) and its erasures; the " +
-	"platform operator, the structures' streams. Tutors and auditors, whose view of a portfolio is limited to some items, see only " +
+	"people who take part in a conversation, its events (a portfolio's: the beneficiary, their counsellors, their tutors while a grant " +
+	"holds; a one-to-one conversation: its two participants; never the structure admin or the operator as such); the " +
+	"platform operator, the structures' own streams. Tutors and auditors, whose view of a portfolio is limited to some items, see only " +
 	"their own events. Nothing of another structure is ever sent."
 
 func (s *Server) eventRoutes() []route {

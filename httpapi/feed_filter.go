@@ -54,6 +54,16 @@ func (f *feedFilter) visible(ctx context.Context, e eventstore.Event) (bool, err
 		return true, nil // what one did oneself
 	case kind == "person" && id == a.PersonID:
 		return true, nil // one's own erasure record
+	}
+	if tenant, conv, ok := domain.ConversationOfStream(e.Stream); ok {
+		// A conversation's events go to those who take part in it,
+		// never to the operator or, as such, to the structure's admin.
+		if operator || tenant != a.Tenant || m.Tenant != a.Tenant {
+			return false, nil
+		}
+		return f.conversation(ctx, conv)
+	}
+	switch {
 	case operator:
 		return kind == "structure", nil
 	case m.Tenant != a.Tenant:
@@ -74,6 +84,30 @@ func (f *feedFilter) visible(ctx context.Context, e eventstore.Event) (bool, err
 		}
 	}
 	return false, nil
+}
+
+// conversation reports whether the actor takes part in conversation id
+// now (remembered as portfolio access is).
+func (f *feedFilter) conversation(ctx context.Context, id string) (bool, error) {
+	key := "conversation:" + id // no portfolio ID holds ':'
+	if ok, known := f.mayRead[key]; known {
+		return ok, nil
+	}
+	ref := commands.ConversationRef{ConversationID: id}
+	if p, ok := domain.PortfolioOfConversation(id); ok {
+		ref = commands.ConversationRef{PortfolioID: p}
+	}
+	_, err := f.h.OpenConversation(ctx, f.a, ref)
+	switch domain.KindOf(err) {
+	case domain.KindNotFound, domain.KindForbidden:
+		f.mayRead[key] = false
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	f.mayRead[key] = true
+	return true, nil
 }
 
 // portfolio reports whether the actor may read portfolio id now.
