@@ -76,10 +76,10 @@ func (s *Server) talkView(r *http.Request, a domain.Actor, ref commands.Conversa
 		v.Messages = append(v.Messages, tm)
 	}
 	if view.Before > 0 {
-		v.Older = r.URL.Path + "?before=" + strconv.FormatUint(view.Before, 10)
+		v.Older = v.self() + "?before=" + strconv.FormatUint(view.Before, 10)
 	}
 	if before > 0 {
-		v.Latest = r.URL.Path
+		v.Latest = v.self()
 	} else if view.ReadUpTo < view.LastSeq {
 		res, err := s.deps.Commands.MarkConversationRead(r.Context(), commands.Call{Actor: a}, commands.MarkConversationRead{ConversationRef: ref, UpTo: view.LastSeq})
 		if err != nil {
@@ -93,6 +93,10 @@ func (s *Server) talkView(r *http.Request, a domain.Actor, ref commands.Conversa
 	return nil
 }
 
+// self is the page's own address (a refused message is answered at the
+// form's, which has no page of its own).
+func (v *talkPage) self() string { return strings.TrimSuffix(v.Action, "/messages") }
+
 func cmpOr(a, b string) string {
 	if a != "" {
 		return a
@@ -103,7 +107,7 @@ func cmpOr(a, b string) string {
 // showTalk renders the conversation page with status.
 func (s *Server) showTalk(w http.ResponseWriter, r *http.Request, status int, v talkPage) {
 	p := s.page(r, "talk.title")
-	p.Data, p.Noindex = v, true
+	p.Data, p.Noindex, p.Path = v, true, v.self()
 	render(w, r, s.log, s.tpl, status, "conversation.html", p)
 }
 
@@ -120,7 +124,7 @@ func (s *Server) postTalk(w http.ResponseWriter, r *http.Request, call commands.
 	}
 	res, err := s.deps.Commands.PostMessage(r.Context(), call, cmd)
 	if err == nil {
-		s.saved(w, r, res, v.Action[:strings.LastIndexByte(v.Action, '/')]+"#talk-form", projections.Conversations{}.Name())
+		s.saved(w, r, res, v.self()+"#talk-form", projections.Conversations{}.Name())
 		return
 	}
 	f := &form{}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -58,7 +59,7 @@ func TestConversationPages(t *testing.T) {
 	fresh := zoe.get("/me/conversation") // read already: writes nothing
 	before := e.head()
 	refused := zoe.post("/me/conversation/messages", url.Values{"idem": {fresh.key(t)}, "text": {"  "}, "attach": {"ev-photo"}})
-	benWant(t, refused, http.StatusUnprocessableEntity, "Ce champ est obligatoire.", `aria-invalid="true"`)
+	benWant(t, refused, http.StatusUnprocessableEntity, "Ce champ est obligatoire.", `aria-invalid="true"`, `href="/me/conversation?lang=en"`)
 	if e.head() != before {
 		t.Error("a refused message was written")
 	}
@@ -81,6 +82,21 @@ func TestConversationPages(t *testing.T) {
 	if p := other.get("/counsellor/beneficiaries/p-zoe/conversation"); p.status != http.StatusNotFound {
 		t.Errorf("an unassigned counsellor opens Zoé's conversation: %d", p.status)
 	}
+
+	// Older messages are a link away.
+	for i := 0; i < 35; i++ {
+		e.must(e.h.PostMessage(e.ctx, e.as("p-cons", domain.RoleCounsellor), commands.PostMessage{
+			ConversationRef: commands.ConversationRef{PortfolioID: "p-zoe"}, Text: fmt.Sprintf("Rappel numéro %d", i)}))
+	}
+	e.settle()
+	latest := zoe.get("/me/conversation")
+	benWant(t, latest, http.StatusOK, "Rappel numéro 34", "Nouveaux messages : 35 non lus", "Voir les messages plus anciens")
+	if strings.Contains(latest.body, "Rappel numéro 4<") {
+		t.Error("the latest page shows old messages")
+	}
+	_, rest, _ := strings.Cut(latest.body, `<a href="/me/conversation?before=`)
+	older := zoe.get("/me/conversation?before=" + rest[:strings.IndexByte(rest, '"')])
+	benWant(t, older, http.StatusOK, "Rappel numéro 4<", "Revenir aux derniers messages")
 
 	// A one-to-one conversation with a colleague.
 	inbox := karim.get("/counsellor/conversations")
