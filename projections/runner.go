@@ -49,6 +49,7 @@ type Runner struct {
 	mu          sync.Mutex
 	owned       map[string]bool
 	counts      map[string]*atomic.Uint64 // events applied by this runner, by projection
+	tail        *logTail                  // while Run runs: the log, read once for every projection
 }
 
 // RunnerOptions tunes a Runner; the zero value gives the defaults.
@@ -155,6 +156,12 @@ func (r *Runner) initialise(ctx context.Context, p Projection) error {
 // nil; or it returns the error that stopped it (preparing a read model,
 // subscribing to the log).
 func (r *Runner) Run(ctx context.Context) error {
+	if t, err := startTail(ctx, r.store, r.log); err != nil {
+		r.log.Warn("cannot share the log among the projections: each reads it", slog.Any("err", err))
+	} else {
+		r.tail = t
+		defer func() { t.stop(); r.tail = nil }()
+	}
 	if r.db.dialect == postgresDialect {
 		return r.runLeased(ctx)
 	}

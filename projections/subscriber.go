@@ -56,7 +56,7 @@ type SubscriberConfig struct {
 // time in log order; the next message comes only after the previous one
 // is acked, and a nacked message is delivered again.
 type Subscriber struct {
-	store  eventstore.Store
+	store  follower
 	cfg    SubscriberConfig
 	mu     sync.Mutex
 	closed bool
@@ -69,6 +69,11 @@ var _ message.Subscriber = (*Subscriber)(nil)
 
 // NewSubscriber returns a subscriber over store.
 func NewSubscriber(store eventstore.Store, cfg SubscriberConfig) *Subscriber {
+	return newSubscriber(store, cfg)
+}
+
+// newSubscriber returns a subscriber that reads the log through f.
+func newSubscriber(store follower, cfg SubscriberConfig) *Subscriber {
 	if cfg.Filter == nil {
 		cfg.Filter = func(topic string, e eventstore.Event) bool { return e.Stream == TopicStream(topic) }
 	}
@@ -241,12 +246,12 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, e eventstore.Eve
 func (s *Subscriber) deliverBatch(ctx context.Context, topic string, events []eventstore.Event, out chan<- *message.Message) error {
 	e := events[len(events)-1]
 	for {
-		msg, err := toBatchMessage(events)
+		msgCtx, cancel := context.WithCancel(ctx)
+		msg, err := toBatchMessage(msgCtx, events)
 		if err != nil {
+			cancel()
 			return err
 		}
-		msgCtx, cancel := context.WithCancel(ctx)
-		msg.SetContext(msgCtx)
 		select {
 		case out <- msg:
 		case <-ctx.Done():

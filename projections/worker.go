@@ -40,7 +40,11 @@ func (r *Runner) startWorker(ctx context.Context, p Projection, fence func(conte
 		return nil, fmt.Errorf("router: %w", err)
 	}
 	router.AddMiddleware(middleware.CorrelationID)
-	sub := NewSubscriber(r.store, SubscriberConfig{Checkpoints: r.db, Filter: domainEvents, Log: r.log, MaxBatch: liveBatch})
+	var log follower = r.store
+	if r.tail != nil {
+		log = r.tail
+	}
+	sub := newSubscriber(log, SubscriberConfig{Checkpoints: r.db, Filter: domainEvents, Log: r.log, MaxBatch: liveBatch})
 	retry := middleware.Retry{MaxRetries: r.retries, InitialInterval: 50 * time.Millisecond, Multiplier: 2, Logger: watermill.NewSlogLogger(r.log),
 		ShouldRetry: func(p middleware.RetryParams) bool { return !errors.Is(p.Err, errLeaseLost) }}
 	ctx, cancel := context.WithCancel(ctx)
