@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime"
 	"slices"
@@ -102,6 +103,29 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func benchStoreConfig(dir, store string) *storeConfig {
 	return &storeConfig{Data: dir, Store: store, MaxEventSize: 1 << 20, SQLiteSync: "FULL", PGMaxConns: 16,
 		PGStatementTimeout: 30 * time.Second, PGIdleInTxTimeout: 15 * time.Second, PGWriters: 2}
+}
+
+// openBenchSystem opens a system for benchmark name in a directory of its
+// own, on SQLite, or with backend "postgres" on PARCOURS_STORE (a scratch
+// database); its close function closes it and removes the directory.
+func openBenchSystem(ctx context.Context, name, backend string) (*system, func(), error) {
+	dir, err := os.MkdirTemp("", "parcours-bench-"+name+"-")
+	if err != nil {
+		return nil, nil, err
+	}
+	sc := benchStoreConfig(dir, "")
+	if backend == "postgres" {
+		if sc.Store = os.Getenv("PARCOURS_STORE"); sc.Store == "" {
+			os.RemoveAll(dir)
+			return nil, nil, usageError("bench %s --backend postgres: set PARCOURS_STORE to a postgres:// URL of a scratch database", name)
+		}
+	}
+	sys, err := openSystem(ctx, sc, true, slog.New(slog.DiscardHandler))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return sys, func() { sys.close(); os.RemoveAll(dir) }, nil
 }
 
 type appendCase struct {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,18 +40,12 @@ func benchExport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		sizes = append(sizes, v)
 	}
-	dir, err := os.MkdirTemp("", "parcours-bench-export-")
+	sys, closeSys, err := openBenchSystem(ctx, "export", "sqlite")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	sc := benchStoreConfig(dir, "")
+	defer closeSys()
 	log := slog.New(slog.DiscardHandler)
-	sys, err := openSystem(ctx, sc, true, log)
-	if err != nil {
-		return err
-	}
-	defer sys.close()
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go sys.runner.Run(runCtx)

@@ -39,23 +39,12 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "parcours-bench-http-")
+	sys, closeSys, err := openBenchSystem(ctx, "http", *backend)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	sc := benchStoreConfig(dir, "")
-	if *backend == "postgres" {
-		if sc.Store = os.Getenv("PARCOURS_STORE"); sc.Store == "" {
-			return usageError("bench http --backend postgres: set PARCOURS_STORE to a postgres:// URL of a scratch database")
-		}
-	}
+	defer closeSys()
 	log := slog.New(slog.DiscardHandler)
-	sys, err := openSystem(ctx, sc, true, log)
-	if err != nil {
-		return err
-	}
-	defer sys.close()
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go sys.runner.Run(runCtx)

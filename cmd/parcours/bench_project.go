@@ -5,9 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
-	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -37,22 +35,11 @@ func benchProject(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "parcours-bench-project-")
+	sys, closeSys, err := openBenchSystem(ctx, "project", *backend)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	sc := benchStoreConfig(dir, "")
-	if *backend == "postgres" {
-		if sc.Store = os.Getenv("PARCOURS_STORE"); sc.Store == "" {
-			return usageError("bench project --backend postgres: set PARCOURS_STORE to a postgres:// URL of a scratch database")
-		}
-	}
-	sys, err := openSystem(ctx, sc, true, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return err
-	}
-	defer sys.close()
+	defer closeSys()
 	stopRunner := runInBackground(ctx, sys)
 	if _, _, err := benchSeed(ctx, sys, ""); err != nil {
 		stopRunner()
