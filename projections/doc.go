@@ -11,7 +11,9 @@
 // applies an event twice nor skips one. A projection that is behind gets
 // the events already read in one message (SubscriberConfig.MaxBatch) and
 // applies them, up to 256, in one transaction: catching up after a start,
-// a burst or a lease takeover costs a commit per batch, not per event. A
+// a burst or a lease takeover costs a commit per batch, not per event.
+// The projections of a runner read the log through one shared tail of it
+// (the latest events in memory), not each on its own at every commit. A
 // poison event stops its projection (logged, counted, recorded in its
 // status) and no other.
 //
