@@ -97,7 +97,7 @@ func benchRebuild(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *rate <= 0 {
 		return nil
 	}
-	return benchLag(ctx, sys, owners, *rate, *lagFor, stdout, *asJSON)
+	return benchLag(ctx, sys, *backend, owners, *rate, *lagFor, stdout, *asJSON)
 }
 
 // generateLog writes about n events: a structure and portfolios of size
@@ -158,7 +158,7 @@ func rawScan(ctx context.Context, sys *system) (int, time.Duration, error) {
 // benchLag runs the projections while commands arrive at rate per second,
 // and measures for each command the time from its acknowledgement until
 // every read model has applied it.
-func benchLag(ctx context.Context, sys *system, owners []string, rate int, d time.Duration, stdout io.Writer, asJSON bool) error {
+func benchLag(ctx context.Context, sys *system, backend string, owners []string, rate int, d time.Duration, stdout io.Writer, asJSON bool) error {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- sys.runner.Run(runCtx) }()
@@ -193,7 +193,7 @@ func benchLag(ctx context.Context, sys *system, owners []string, rate int, d tim
 	}
 	wg.Wait()
 	slices.Sort(lags)
-	printBench(stdout, asJSON, benchLine{Bench: "rebuild", Case: "lag", Backend: "sqlite", Value: ms(quantile(lags, 0.99)), Unit: "ms p99",
+	printBench(stdout, asJSON, benchLine{Bench: "rebuild", Case: "lag", Backend: backend, Value: ms(quantile(lags, 0.99)), Unit: "ms p99",
 		P50ms: ms(quantile(lags, 0.5)), P99ms: ms(quantile(lags, 0.99)), MaxMs: ms(quantile(lags, 1)), Appends: int64(len(lags)),
 		Writers: rate, Machine: machine(), Durability: fmt.Sprintf("%d commands/s for %s, %d read models", rate, d, len(projections.All()))})
 	return nil
