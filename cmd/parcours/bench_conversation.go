@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"slices"
 	"time"
 
@@ -35,26 +33,11 @@ func benchConversation(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "parcours-bench-conversation-")
+	sys, base, stopService, err := startBenchService(ctx, "conversation", "sqlite")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	sc := &storeConfig{Data: dir, MaxEventSize: 1 << 20, SQLiteSync: "FULL"}
-	log := slog.New(slog.DiscardHandler)
-	sys, err := openSystem(ctx, sc, true, log)
-	if err != nil {
-		return err
-	}
-	defer sys.close()
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	go sys.runner.Run(runCtx)
-	base, closeSrv, err := benchServer(sys, log)
-	if err != nil {
-		return err
-	}
-	defer closeSrv()
+	defer stopService()
 	token, _, err := benchSeed(ctx, sys, base) // c-1 follows p-00 … p-49
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -40,20 +39,11 @@ func benchExport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		sizes = append(sizes, v)
 	}
-	sys, closeSys, err := openBenchSystem(ctx, "export", "sqlite")
+	sys, base, stopService, err := startBenchService(ctx, "export", "sqlite")
 	if err != nil {
 		return err
 	}
-	defer closeSys()
-	log := slog.New(slog.DiscardHandler)
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	go sys.runner.Run(runCtx)
-	base, closeSrv, err := benchServer(sys, log)
-	if err != nil {
-		return err
-	}
-	defer closeSrv()
+	defer stopService()
 	tokens, shapes, err := exportSeed(ctx, sys, sizes)
 	if err != nil {
 		return err

@@ -39,20 +39,11 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	sys, closeSys, err := openBenchSystem(ctx, "http", *backend)
+	sys, base, stopService, err := startBenchService(ctx, "http", *backend)
 	if err != nil {
 		return err
 	}
-	defer closeSys()
-	log := slog.New(slog.DiscardHandler)
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	go sys.runner.Run(runCtx)
-	base, closeSrv, err := benchServer(sys, log)
-	if err != nil {
-		return err
-	}
-	defer closeSrv()
+	defer stopService()
 	token, pageToken, err := benchSeed(ctx, sys, base)
 	if err != nil {
 		return err
@@ -91,6 +82,23 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // benchPortfolios is how many portfolios the command load spreads over.
 const benchPortfolios = 50
+
+// startBenchService opens a benchmark's system (openBenchSystem), runs
+// its projections and serves its API on a loopback port; stop ends it all.
+func startBenchService(ctx context.Context, name, backend string) (*system, string, func(), error) {
+	sys, closeSys, err := openBenchSystem(ctx, name, backend)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	stopRunner := runInBackground(ctx, sys)
+	base, closeSrv, err := benchServer(sys, slog.New(slog.DiscardHandler))
+	if err != nil {
+		stopRunner()
+		closeSys()
+		return nil, "", nil, err
+	}
+	return sys, base, func() { closeSrv(); stopRunner(); closeSys() }, nil
+}
 
 // benchServer serves the API with a constant handler beside it.
 func benchServer(sys *system, log *slog.Logger) (string, func(), error) {
