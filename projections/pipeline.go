@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"hash/maphash"
 	"sync"
 )
 
@@ -25,9 +26,31 @@ type recorded struct {
 
 // pending holds, for one batch, the documents written by pages the
 // writer has not committed yet: their encoded form, or nil if deleted.
+// It also remembers a hash of every document key ever handed over: the
+// generation's tables start empty and only the writer fills them, so a
+// key whose hash is not there has never been written, and reading it
+// needs no query (a rebuild asks for many documents that do not exist
+// yet: the first reference to an item, a person's first entry).
 type pending struct {
-	mu   sync.Mutex
-	docs map[docKey]pendingDoc
+	mu      sync.Mutex
+	docs    map[docKey]pendingDoc
+	written map[uint64]struct{}
+}
+
+func newPending() *pending {
+	return &pending{docs: map[docKey]pendingDoc{}, written: map[uint64]struct{}{}}
+}
+
+var keySeed = maphash.MakeSeed()
+
+// keyHash hashes a document key for pending.written.
+func keyHash(k docKey) uint64 {
+	var h maphash.Hash
+	h.SetSeed(keySeed)
+	h.WriteString(k.ns)
+	h.WriteByte(0)
+	h.WriteString(k.key)
+	return h.Sum64()
 }
 
 type pendingDoc struct {
@@ -41,8 +64,10 @@ func (p *pending) handOver(k docKey, raw []byte, page int) {
 	if p == nil {
 		return
 	}
+	h := keyHash(k)
 	p.mu.Lock()
 	p.docs[k] = pendingDoc{raw: raw, page: page}
+	p.written[h] = struct{}{}
 	p.mu.Unlock()
 }
 
@@ -60,9 +85,14 @@ func (p *pending) committed(page int) {
 // read returns document k of b's table: handed over and not yet
 // committed, or else as committed (sql.ErrNoRows if it does not exist).
 func (p *pending) read(b *Batch, k docKey) ([]byte, error) {
+	h := keyHash(k)
 	p.mu.Lock()
 	d, ok := p.docs[k]
+	_, ever := p.written[h]
 	p.mu.Unlock()
+	if !ever {
+		return nil, sql.ErrNoRows
+	}
 	if ok {
 		if d.raw == nil {
 			return nil, sql.ErrNoRows

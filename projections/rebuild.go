@@ -73,7 +73,7 @@ func Rebuild(ctx context.Context, store eventstore.Store, codec *eventcodec.Code
 	pends := make([]*pending, len(projections))
 	var rec []recorded
 	for i, p := range projections {
-		pends[i] = &pending{docs: map[docKey]pendingDoc{}}
+		pends[i] = newPending()
 		batches[i] = newBatch(ctx, nil, db, p.Name(), gens[i])
 		batches[i].rec, batches[i].pend = &rec, pends[i]
 	}

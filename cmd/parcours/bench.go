@@ -66,7 +66,12 @@ type benchLine struct {
 	P99ms           float64 `json:"p99_ms"`
 	MaxMs           float64 `json:"max_ms"`
 	PeakRSSMB       float64 `json:"peak_rss_mb,omitempty"`
-	Machine         string  `json:"machine"`
+	// CPU seconds (user and system) the process spent on the measured
+	// work and on the baseline: on a busy machine, where wall-clock rates
+	// swing with what else runs, they still tell the cost.
+	CPUSeconds         float64 `json:"cpu_seconds,omitempty"`
+	BaselineCPUSeconds float64 `json:"baseline_cpu_seconds,omitempty"`
+	Machine            string  `json:"machine"`
 }
 
 const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation"
@@ -343,6 +348,7 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func round1(f float64) float64 { return float64(int64(f*10)) / 10 }
+func round2(f float64) float64 { return float64(int64(f*100)) / 100 }
 
 func machine() string {
 	cpu := "unknown CPU"

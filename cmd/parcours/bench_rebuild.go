@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/parcours/parcours/commands"
@@ -81,19 +82,23 @@ func benchRebuild(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		defer pprof.StopCPUProfile()
 	}
+	c0 := processCPU()
 	scanned, scanTime, err := rawScan(ctx, sys)
 	if err != nil {
 		return err
 	}
+	c1 := processCPU()
 	t1 := time.Now()
 	if err := projections.Rebuild(ctx, sys.store, sys.codec, sys.rm, projections.All(), nil); err != nil {
 		return err
 	}
 	rebuildTime := time.Since(t1)
+	c2 := processCPU()
 	value, base := float64(scanned)/rebuildTime.Seconds(), float64(scanned)/scanTime.Seconds()
 	printBench(stdout, *asJSON, benchLine{Bench: "rebuild", Case: fmt.Sprintf("%d-events", scanned), Backend: *backend,
 		Value: round1(value), Unit: "events/s", Baseline: round1(base), Ratio: float64(int(value/base*1000)) / 1000,
-		Seconds: round1(rebuildTime.Seconds()), PeakRSSMB: peakRSSMB(), Machine: machine(), Durability: durability})
+		Seconds: round1(rebuildTime.Seconds()), PeakRSSMB: peakRSSMB(), Machine: machine(), Durability: durability,
+		CPUSeconds: round2((c2 - c1).Seconds()), BaselineCPUSeconds: round2((c1 - c0).Seconds())})
 	if *rate <= 0 {
 		return nil
 	}
@@ -197,6 +202,16 @@ func benchLag(ctx context.Context, sys *system, backend string, owners []string,
 		P50ms: ms(quantile(lags, 0.5)), P99ms: ms(quantile(lags, 0.99)), MaxMs: ms(quantile(lags, 1)), Appends: int64(len(lags)),
 		Writers: rate, Machine: machine(), Durability: fmt.Sprintf("%d commands/s for %s, %d read models", rate, d, len(projections.All()))})
 	return nil
+}
+
+// processCPU returns the user and system CPU time this process has used
+// so far (Linux and other Unix systems; 0 elsewhere).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // resetPeakRSS resets the kernel's high-water mark of this process's
