@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/parcours/parcours/internal/sqlitedriver"
 	"github.com/parcours/parcours/internal/sqlitemigrate"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // migrations bring auditlog.db to SchemaVersion; migrations[i] makes
@@ -82,7 +82,7 @@ func dsn(path string, write bool) string {
 // Migrate creates or upgrades the audit log file at path (auditlog.db in
 // the data directory). It refuses a file written by a newer binary.
 func Migrate(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", dsn(path, true))
+	db, err := sql.Open(sqlitedriver.Name, dsn(path, true))
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
@@ -94,12 +94,12 @@ func Migrate(ctx context.Context, path string) error {
 // openDB opens the writer (one connection) and the reader pool of a file
 // Migrate brought up to date.
 func openDB(ctx context.Context, path string) (writer, reader *sql.DB, err error) {
-	writer, err = sql.Open("sqlite", dsn(path, true))
+	writer, err = sql.Open(sqlitedriver.Name, dsn(path, true))
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	writer.SetMaxOpenConns(1)
-	reader, err = sql.Open("sqlite", dsn(path, false))
+	reader, err = sql.Open(sqlitedriver.Name, dsn(path, false))
 	if err != nil {
 		writer.Close()
 		return nil, nil, fmt.Errorf("open %s: %w", path, err)

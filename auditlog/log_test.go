@@ -12,6 +12,7 @@ import (
 
 	"github.com/parcours/parcours/auditlog"
 	"github.com/parcours/parcours/eventstore"
+	"github.com/parcours/parcours/internal/sqlitedriver"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -202,7 +203,7 @@ func TestCheckpointCadence(t *testing.T) {
 func TestLogRefusesAnAlteredEvent(t *testing.T) {
 	w := newWorld(t, auditlog.Config{})
 	appendNotes(t, w.store, 3)
-	db, err := sql.Open("sqlite", filepath.Join(w.dir, "events.db"))
+	db, err := sql.Open(sqlitedriver.Name, filepath.Join(w.dir, "events.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

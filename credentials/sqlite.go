@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parcours/parcours/internal/sqlitedriver"
 	"github.com/parcours/parcours/internal/sqlitemigrate"
 	"github.com/parcours/parcours/internal/sqlitewal"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // SQLite keeps credentials in their own file (credentials.db in the data
@@ -54,7 +54,7 @@ func sqliteDSN(path string) string {
 
 // MigrateSQLite creates or upgrades the credentials file at path.
 func MigrateSQLite(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", sqliteDSN(path))
+	db, err := sql.Open(sqlitedriver.Name, sqliteDSN(path))
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
@@ -66,7 +66,7 @@ func MigrateSQLite(ctx context.Context, path string) error {
 // OpenSQLite opens the credentials file at path, which MigrateSQLite must
 // have brought up to date.
 func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
-	db, err := sql.Open("sqlite", sqliteDSN(path))
+	db, err := sql.Open(sqlitedriver.Name, sqliteDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -8,9 +8,9 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/parcours/parcours/internal/sqlitedriver"
 	"github.com/parcours/parcours/internal/sqlitemigrate"
 	"github.com/parcours/parcours/internal/sqlitewal"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // SQLiteKeys keeps wrapped keys in their own SQLite file (keys.db in the
@@ -41,7 +41,7 @@ func keysDSN(path string) string {
 
 // MigrateSQLiteKeys creates or upgrades the key file at path.
 func MigrateSQLiteKeys(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", keysDSN(path))
+	db, err := sql.Open(sqlitedriver.Name, keysDSN(path))
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
@@ -53,7 +53,7 @@ func MigrateSQLiteKeys(ctx context.Context, path string) error {
 // OpenSQLiteKeys opens the key file at path, which MigrateSQLiteKeys must
 // have brought up to date.
 func OpenSQLiteKeys(ctx context.Context, path string) (*SQLiteKeys, error) {
-	db, err := sql.Open("sqlite", keysDSN(path))
+	db, err := sql.Open(sqlitedriver.Name, keysDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/parcours/parcours/eventstore"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"github.com/parcours/parcours/internal/sqlitedriver"
 )
 
 // DB holds the read models and their checkpoints: the SQLite file
@@ -74,7 +74,7 @@ func dbDSN(path string, write bool) string {
 
 // MigrateSQLite creates or upgrades the read-model file at path.
 func MigrateSQLite(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", dbDSN(path, true))
+	db, err := sql.Open(sqlitedriver.Name, dbDSN(path, true))
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
@@ -147,12 +147,12 @@ func checkVersion(ctx context.Context, db *sql.DB, d dialect, where string) erro
 // OpenSQLite opens the read-model file, which MigrateSQLite must have
 // brought up to date.
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
-	w, err := sql.Open("sqlite", dbDSN(path, true))
+	w, err := sql.Open(sqlitedriver.Name, dbDSN(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
-	r, err := sql.Open("sqlite", dbDSN(path, false))
+	r, err := sql.Open(sqlitedriver.Name, dbDSN(path, false))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

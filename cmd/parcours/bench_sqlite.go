@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parcours/parcours/eventstore/sqlite"
+	"github.com/parcours/parcours/internal/sqlitedriver"
 )
 
 // sqliteBenchTarget opens a fresh store and a fresh raw file with the same
@@ -33,7 +34,7 @@ func sqliteBenchTarget(ctx context.Context, sc *storeConfig) (*benchTarget, erro
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", sqlite.DataSourceName(rawPath, opts))
+	db, err := sql.Open(sqlitedriver.Name, sqlite.DataSourceName(rawPath, opts))
 	if err != nil {
 		store.Close()
 		os.RemoveAll(dir)

@@ -21,6 +21,7 @@ import (
 	"github.com/parcours/parcours/commands"
 	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/eventstore"
+	"github.com/parcours/parcours/internal/sqlitedriver"
 	"github.com/parcours/parcours/personaldata"
 )
 
@@ -92,7 +93,7 @@ func writePerson(t *testing.T, ctx context.Context, s eventstore.Store, v *vault
 
 func wrappedKeys(t *testing.T, dir, subject string) [][]byte {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "keys.db")+"?_pragma=query_only(1)")
+	db, err := sql.Open(sqlitedriver.Name, "file:"+filepath.Join(dir, "keys.db")+"?_pragma=query_only(1)")
 	if err != nil {
 		t.Fatal(err)
 	}

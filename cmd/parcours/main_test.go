@@ -21,6 +21,7 @@ import (
 
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/eventstore/sqlite"
+	"github.com/parcours/parcours/internal/sqlitedriver"
 )
 
 func runCmd(t *testing.T, args ...string) (string, error) {
@@ -79,7 +80,7 @@ func TestVerify(t *testing.T) {
 		t.Fatalf("verify without a stream: want usage error, got %v", err)
 	}
 	// Change one byte of revision 3 behind the store's back.
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "events.db"))
+	db, err := sql.Open(sqlitedriver.Name, "file:"+filepath.Join(dir, "events.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

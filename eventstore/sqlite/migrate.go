@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/parcours/parcours/internal/sqlitedriver"
 )
 
 // migrations are applied in order; migrations[i] brings the schema to
@@ -43,7 +45,7 @@ var ErrSchemaTooOld = errors.New("database schema is older than this binary: run
 // creating the file if needed, and returns the version it is now at. It
 // refuses (ErrSchemaTooNew) a file from a newer binary.
 func Migrate(ctx context.Context, path string) (int, error) {
-	db, err := sql.Open("sqlite", dsn(path, Options{}, true))
+	db, err := sql.Open(sqlitedriver.Name, dsn(path, Options{}, true))
 	if err != nil {
 		return 0, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/parcours/parcours/eventstore"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"github.com/parcours/parcours/internal/sqlitedriver"
 )
 
 // Options configure a Store. The zero value is the durable default.
@@ -99,13 +99,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("sqlite synchronous %q: want FULL or NORMAL", opts.Synchronous)
 	}
-	writer, err := sql.Open("sqlite", dsn(path, opts, true))
+	writer, err := sql.Open(sqlitedriver.Name, dsn(path, opts, true))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetConnMaxIdleTime(0)
-	reader, err := sql.Open("sqlite", dsn(path, opts, false))
+	reader, err := sql.Open(sqlitedriver.Name, dsn(path, opts, false))
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

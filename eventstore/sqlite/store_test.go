@@ -10,6 +10,7 @@ import (
 	"github.com/parcours/parcours/eventstore"
 	"github.com/parcours/parcours/eventstore/sqlite"
 	"github.com/parcours/parcours/eventstore/storetest"
+	"github.com/parcours/parcours/internal/sqlitedriver"
 )
 
 func openStore(t testing.TB, dir string, opts sqlite.Options) *sqlite.Store {
@@ -31,7 +32,7 @@ func openStore(t testing.TB, dir string, opts sqlite.Options) *sqlite.Store {
 // file access would, with the immutability triggers dropped.
 func rawExec(t *testing.T, s eventstore.Store, query string, args ...any) {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+s.(*sqlite.Store).Path()+"?_pragma=busy_timeout(10000)")
+	db, err := sql.Open(sqlitedriver.Name, "file:"+s.(*sqlite.Store).Path()+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestEventsAreImmutable(t *testing.T) {
 	if _, err := s.Append(ctx, "s", eventstore.NoStream, eventstore.Proposed{ID: eventstore.NewEventID(), Type: "T", Data: []byte(`{}`), Metadata: []byte(`{}`)}); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite", "file:"+s.Path())
+	db, err := sql.Open(sqlitedriver.Name, "file:"+s.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestSchemaVersionGuards(t *testing.T) {
 	if v, err := sqlite.Migrate(ctx, path); err != nil || v != sqlite.SchemaVersion {
 		t.Fatalf("migrate again: %d, %v", v, err)
 	}
-	db, err := sql.Open("sqlite", "file:"+path)
+	db, err := sql.Open(sqlitedriver.Name, "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,13 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parcours/parcours/internal/sqlitedriver"
 	"github.com/parcours/parcours/internal/sqlitemigrate"
-	_ "modernc.org/sqlite"
 )
 
 func TestApply(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "m.db"))
+	db, err := sql.Open(sqlitedriver.Name, "file:"+filepath.Join(t.TempDir(), "m.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
