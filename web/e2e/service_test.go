@@ -26,7 +26,8 @@ import (
 type service struct {
 	url    string
 	seeded demo.Seeded
-	stop   []func() // in reverse order of start
+	pages  *web.Server // the pages, for the list of their routes
+	stop   []func()    // in reverse order of start
 }
 
 // startService starts the service in dir; close stops it.
@@ -92,6 +93,7 @@ func startService(ctx context.Context, dir string) (s *service, err error) {
 	if err != nil {
 		return s, err
 	}
+	s.pages = pages
 	log := slog.New(slog.DiscardHandler)
 	api := httpapi.New(httpapi.Deps{Log: log, Commands: h, Queries: queries, Waiter: runner, Files: files, Pages: pages,
 		Auth: httpapi.CredentialsAuth(creds, log), Creds: creds, Keyring: ring, Store: store, MaxUploadBytes: 8 << 20,
