@@ -112,8 +112,14 @@ func (w *world) start(path string) error {
 // (a new browser context), closed at the test's end.
 func (w *world) person(t *testing.T) context.Context {
 	t.Helper()
+	return w.personFor(t, 45*time.Second)
+}
+
+// personFor is a person whose browser context lasts at most d.
+func (w *world) personFor(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
 	ctx, cancel := chromedp.NewContext(w.browser, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 45*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, d)
 	t.Cleanup(func() { cancelTimeout(); cancel() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("open a browser context: %v", err)

@@ -36,7 +36,7 @@ func TestJourney(t *testing.T) {
 	if landing := w.login(t, lea, demo.Beneficiary); landing != "/me/portfolio" {
 		t.Fatalf("the beneficiary lands on %s", landing)
 	}
-	checkA11y(t, lea, "beneficiary's portfolio")
+	checkAxe(t, lea, "beneficiary's portfolio")
 	// Each step goes on if the one before did its part (an accessibility
 	// failure is reported, and does not stop the story).
 	var attached bool
@@ -61,7 +61,7 @@ func TestJourney(t *testing.T) {
 		if !imageShown(t, recruiter, evidenceTitle) {
 			t.Errorf("the photo %q is not shown", evidenceTitle)
 		}
-		checkA11y(t, recruiter, "recruiter page")
+		checkAxe(t, recruiter, "recruiter page")
 	})
 	t.Run("revoked link answers 410", func(t *testing.T) {
 		w.open(t, lea, "/me/share")
@@ -75,7 +75,7 @@ func TestJourney(t *testing.T) {
 		if strings.Contains(html(t, recruiter), evidenceTitle) {
 			t.Error("the revoked link still shows the content")
 		}
-		checkA11y(t, recruiter, "revoked link")
+		checkAxe(t, recruiter, "revoked link")
 	})
 	t.Run("counsellor sees the new evidence", func(t *testing.T) {
 		karim := w.person(t)
@@ -84,7 +84,7 @@ func TestJourney(t *testing.T) {
 		if !eventually(t, karim, evidenceTitle) {
 			t.Errorf("the dashboard does not show %q:\n%s", evidenceTitle, mainText(t, karim))
 		}
-		checkA11y(t, karim, "counsellor dashboard")
+		checkAxe(t, karim, "counsellor dashboard")
 	})
 	t.Run("tutor outside the scope cannot see it", func(t *testing.T) { w.tutors(t) })
 }
@@ -99,7 +99,7 @@ func (w *world) attachPhoto(t *testing.T, lea context.Context) bool {
 	if st := w.open(t, lea, "/me/evidence/new?target=task:"+demo.ShelvesTask); st != http.StatusOK {
 		t.Fatalf("evidence form: %d", st)
 	}
-	checkA11y(t, lea, "evidence form")
+	checkAxe(t, lea, "evidence form")
 	do(t, lea, chromedp.SendKeys(chromedp.ID("f-title"), evidenceTitle), chromedp.SetUploadFiles(chromedp.ID("f-file"), []string{file}))
 	if resp := submit(t, lea, `form[action="/me/evidence"] button[type=submit]`); resp.Status != http.StatusOK {
 		t.Fatalf("attach: %d at %s\n%s", resp.Status, resp.URL, mainText(t, lea))
@@ -114,7 +114,7 @@ func (w *world) attachPhoto(t *testing.T, lea context.Context) bool {
 // it and returns the share link shown once, and the page's ID.
 func (w *world) publish(t *testing.T, lea context.Context) (share, pageID string) {
 	w.open(t, lea, "/me/pages/new")
-	checkA11y(t, lea, "page form")
+	checkAxe(t, lea, "page form")
 	checked, err := chromedp.Run(lea, chromedp.Evaluate[int](`(() => {
 	  let n = 0;
 	  for (const box of document.querySelectorAll("input[name=items]")) {
@@ -135,7 +135,7 @@ func (w *world) publish(t *testing.T, lea context.Context) (share, pageID string
 	if !ok || pageID == "" {
 		t.Fatalf("after creating the page: %s", location(t, lea))
 	}
-	checkA11y(t, lea, "publish form")
+	checkAxe(t, lea, "publish form")
 	do(t, lea, chromedp.SendKeys(chromedp.ID("f-recipient"), "Recruteuse du magasin"))
 	if resp := submit(t, lea, `form[action$="/publish"] button[type=submit]`); resp.Status != http.StatusCreated {
 		t.Fatalf("publish: %d at %s\n%s", resp.Status, resp.URL, mainText(t, lea))
@@ -144,7 +144,7 @@ func (w *world) publish(t *testing.T, lea context.Context) (share, pageID string
 	if err != nil || !strings.HasPrefix(share, w.svc.url+"/p/") {
 		t.Fatalf("share link %q (%v)", share, err)
 	}
-	checkA11y(t, lea, "published link")
+	checkAxe(t, lea, "published link")
 	return share, pageID
 }
 
@@ -156,7 +156,7 @@ func (w *world) tutors(t *testing.T) {
 	sophie := w.person(t)
 	w.login(t, sophie, demo.Tutor)
 	routeMissing(t, w.open(t, sophie, base), base, "the tutor's pages")
-	checkA11y(t, sophie, "tutor's view")
+	checkAxe(t, sophie, "tutor's view")
 	href, err := chromedp.Run(sophie, chromedp.Evaluate[string](`(() => {
 	  const a = [...document.querySelectorAll("main a")].find((a) => a.textContent.trim() === "`+evidenceTitle+`");
 	  return a ? a.getAttribute("href") : "";

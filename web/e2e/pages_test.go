@@ -100,7 +100,7 @@ func (w *world) shoot(t *testing.T, ctx context.Context, pg mainPage, dir string
 			t.Fatalf("%s: %d, want %d", path, status, want)
 		}
 		if i == 0 {
-			checkA11y(t, ctx, pg.name)
+			checkAxe(t, ctx, pg.name)
 		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
