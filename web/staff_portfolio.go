@@ -73,6 +73,9 @@ type staffNotes struct {
 	Comments     []staffNote
 	Attestations []staffNote
 	names        *staffPortfolio
+	// Top: the notes of an item on its own page, whose headings come
+	// right under its h1 (h2, not h4).
+	Top bool
 }
 
 // Name names a person.
@@ -81,6 +84,13 @@ func (n staffNotes) Name(id string) string { return n.names.Name(id) }
 // WithNames is the item's notes, named by v.
 func (it staffItem) WithNames(v *staffPortfolio) staffNotes {
 	return staffNotes{Comments: it.Comments, Attestations: it.Attestations, names: v}
+}
+
+// OwnNotes are WithNames on the item's own page.
+func (it staffItem) OwnNotes(v *staffPortfolio) staffNotes {
+	n := it.WithNames(v)
+	n.Top = true
+	return n
 }
 
 // Attestable reports whether a tutor may attest the item.
