@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,10 @@ type pageVisit struct {
 	// find, if set, finds the address in the person's browser (a page
 	// whose ID the demo does not fix).
 	find func(t *testing.T, w *world, ctx context.Context) string
+	// send, if set, selects a form of the page that is sent empty (as a
+	// browser without the checks of HTML does) to check the page that
+	// answers it, with its errors; want is then that page's status.
+	send string
 }
 
 // leaCase is the counsellor's page of the demo beneficiary.
@@ -77,6 +82,16 @@ var pageVisits = []pageVisit{
 	{path: "/no-such-page", want: http.StatusNotFound},
 	{path: "/p/no-such-link", want: http.StatusNotFound},
 	{who: demo.Beneficiary, path: "/counsellor", want: http.StatusForbidden},
+
+	// Forms sent empty, answered with their errors.
+	{route: "/login", send: `form[action="/login"]`, want: http.StatusUnprocessableEntity},
+	{route: "/me/experiences/new", who: demo.Beneficiary, send: `main form`, want: http.StatusUnprocessableEntity},
+	{route: "/me/journal/new", who: demo.Beneficiary, send: `main form`, want: http.StatusUnprocessableEntity},
+	{route: "/me/conversation", who: demo.Beneficiary, send: `#talk-form`, want: http.StatusUnprocessableEntity},
+	{route: "/counsellor/beneficiaries/{portfolioID}", who: demo.Counsellor, path: leaCase, send: `form[action$="/comments"]`, want: http.StatusUnprocessableEntity},
+	{route: "/tutor/beneficiaries/{portfolioID}/items/{kind}/*", who: demo.Tutor, path: "/tutor/beneficiaries/" + demo.Beneficiary + "/items/task/" + demo.ShelvesTask,
+		send: `form[action$="/comments"]`, want: http.StatusUnprocessableEntity},
+	{route: "/admin", who: demo.Admin, send: `form[action="/admin/members"]`, want: http.StatusUnprocessableEntity},
 }
 
 // notPages are the GET routes that answer no HTML page, and what they
@@ -189,8 +204,15 @@ func (w *world) axeTour(t *testing.T, who string) {
 		if lang == "en" {
 			w.switchToEnglish(t, ctx)
 		}
-		for _, v := range mine {
-			w.axeVisit(t, ctx, v, lang)
+		for _, win := range windows {
+			opts := []chromedp.EmulateViewportOption{chromedp.EmulatePortrait}
+			if win.mobile {
+				opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+			}
+			do(t, ctx, chromedp.EmulateViewport(win.width, win.height, opts...))
+			for _, v := range mine {
+				w.axeVisit(t, ctx, v, lang+" "+win.name, lang)
+			}
 		}
 	}
 }
@@ -205,19 +227,36 @@ func (w *world) switchToEnglish(t *testing.T, ctx context.Context) {
 	}
 }
 
-func (w *world) axeVisit(t *testing.T, ctx context.Context, v pageVisit, lang string) {
+// axeVisit opens v (and sends its form), checks the status and the
+// language of the page, and runs axe-core on it.
+func (w *world) axeVisit(t *testing.T, ctx context.Context, v pageVisit, name, lang string) {
 	t.Helper()
 	want := v.want
 	if want == 0 {
 		want = http.StatusOK
 	}
-	if status := w.open(t, ctx, v.path); status != int64(want) {
-		t.Errorf("%s in %s: %d, want %d", v.path, lang, status, want)
+	name += " " + v.path
+	status := w.open(t, ctx, v.path)
+	if v.send != "" {
+		if status != http.StatusOK {
+			t.Errorf("%s: %d", name, status)
+			return
+		}
+		name += " sent empty"
+		resp, err := chromedp.RunResponse(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector(`+strconv.Quote(v.send)+`).submit()`))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			return
+		}
+		status = resp.Status
+	}
+	if status != int64(want) {
+		t.Errorf("%s: %d, want %d", name, status, want)
 		return
 	}
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
 	if err != nil || got != lang {
-		t.Errorf("%s: html lang %q (%v), want %q", v.path, got, err, lang)
+		t.Errorf("%s: html lang %q (%v), want %q", name, got, err, lang)
 	}
-	checkAxe(t, ctx, lang+" "+v.path)
+	checkAxe(t, ctx, name)
 }
