@@ -25,7 +25,8 @@ type pageVisit struct {
 	find func(t *testing.T, w *world, ctx context.Context) string
 	// send, if set, selects a form of the page that is sent empty (as a
 	// browser without the checks of HTML does) to check the page that
-	// answers it, with its errors; want is then that page's status.
+	// answers it: the form with its errors, or what a form shows once
+	// (a published link); want is then that page's status.
 	send string
 }
 
@@ -83,7 +84,8 @@ var pageVisits = []pageVisit{
 	{path: "/p/no-such-link", want: http.StatusNotFound},
 	{who: demo.Beneficiary, path: "/counsellor", want: http.StatusForbidden},
 
-	// Forms sent empty, answered with their errors.
+	// Forms sent empty, answered with their errors, and the link a
+	// publication shows once.
 	{route: "/login", send: `form[action="/login"]`, want: http.StatusUnprocessableEntity},
 	{route: "/me/experiences/new", who: demo.Beneficiary, send: `main form`, want: http.StatusUnprocessableEntity},
 	{route: "/me/journal/new", who: demo.Beneficiary, send: `main form`, want: http.StatusUnprocessableEntity},
@@ -91,7 +93,9 @@ var pageVisits = []pageVisit{
 	{route: "/counsellor/beneficiaries/{portfolioID}", who: demo.Counsellor, path: leaCase, send: `form[action$="/comments"]`, want: http.StatusUnprocessableEntity},
 	{route: "/tutor/beneficiaries/{portfolioID}/items/{kind}/*", who: demo.Tutor, path: "/tutor/beneficiaries/" + demo.Beneficiary + "/items/task/" + demo.ShelvesTask,
 		send: `form[action$="/comments"]`, want: http.StatusUnprocessableEntity},
+	{route: "/me/pages/{id}/publish", who: demo.Beneficiary, path: "/me/pages/" + demo.Page + "/publish", send: `main form`, want: http.StatusCreated},
 	{route: "/admin", who: demo.Admin, send: `form[action="/admin/members"]`, want: http.StatusUnprocessableEntity},
+	{route: "/admin/tokens", who: demo.Admin, send: `form[action="/admin/tokens"]`, want: http.StatusUnprocessableEntity},
 }
 
 // notPages are the GET routes that answer no HTML page, and what they
