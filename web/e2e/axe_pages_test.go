@@ -159,10 +159,18 @@ func TestEveryPageAxe(t *testing.T) {
 	}
 }
 
-// checkCoverage fails for every route neither visited nor in notPages,
-// and for every visit or notPages entry of a route that no longer exists.
+// checkCoverage fails for every problem coverageProblems finds.
 func checkCoverage(t *testing.T, routes []string) {
 	t.Helper()
+	for _, p := range coverageProblems(routes) {
+		t.Error(p)
+	}
+}
+
+// coverageProblems names every route neither visited nor in notPages,
+// and every visit or notPages entry of a route that no longer exists.
+func coverageProblems(routes []string) []string {
+	var out []string
 	visited := map[string]bool{}
 	for _, v := range pageVisits {
 		if v.route != "" {
@@ -171,18 +179,44 @@ func checkCoverage(t *testing.T, routes []string) {
 	}
 	for _, r := range routes {
 		if _, skip := notPages[r]; !visited[r] && !skip {
-			t.Errorf("the page route GET %s is not checked: add a visit to pageVisits (web/e2e/axe_pages_test.go), or to notPages if it answers no page", r)
+			out = append(out, "the page route GET "+r+" is not checked: add a visit to pageVisits (web/e2e/axe_pages_test.go), or to notPages if it answers no page")
 		}
 	}
 	for r := range visited {
 		if !slices.Contains(routes, r) {
-			t.Errorf("pageVisits names GET %s, which web no longer serves", r)
+			out = append(out, "pageVisits names GET "+r+", which web no longer serves")
 		}
 	}
 	for r := range notPages {
 		if !slices.Contains(routes, r) {
-			t.Errorf("notPages names GET %s, which web no longer serves", r)
+			out = append(out, "notPages names GET "+r+", which web no longer serves")
 		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestAxeCoverageCatches makes sure a page route that nobody visits
+// fails TestEveryPageAxe, and so does a visit of a route that is gone.
+func TestAxeCoverageCatches(t *testing.T) {
+	w := needWorld(t)
+	routes, err := w.svc.pages.GetRoutes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(routes, "/me/portfolio") || !slices.Contains(routes, "/admin/tokens") {
+		t.Fatalf("GetRoutes misses pages: %v", routes)
+	}
+	if got := coverageProblems(routes); len(got) != 0 {
+		t.Fatalf("the served routes are not all covered: %v", got)
+	}
+	added := append(slices.Clone(routes), "/me/new-page")
+	if got := coverageProblems(added); len(got) != 1 || !strings.Contains(got[0], "GET /me/new-page is not checked") {
+		t.Errorf("a new page route: %v", got)
+	}
+	gone := slices.DeleteFunc(slices.Clone(routes), func(r string) bool { return r == "/me/goals" })
+	if got := coverageProblems(gone); len(got) != 1 || !strings.Contains(got[0], "GET /me/goals, which web no longer serves") {
+		t.Errorf("a route gone: %v", got)
 	}
 }
 
