@@ -71,6 +71,9 @@ func decodeMultibaseBase58(s string) ([]byte, error) {
 	if !strings.HasPrefix(s, "z") {
 		return nil, fmt.Errorf("multibase value must be base58btc ('z'): %w", ErrMalformed)
 	}
+	if len(s) > 200 { // keys and signatures are short; base58 decoding is quadratic
+		return nil, fmt.Errorf("multibase value of %d characters: %w", len(s), ErrMalformed)
+	}
 	return base58Decode(s[1:])
 }
 
