@@ -39,7 +39,7 @@ type EventSpec struct {
 func Events() []EventSpec {
 	return slices.Concat(structureEvents, portfolioEvents, grantEvents, experienceEvents,
 		competenceEvents, evidenceEvents, feedbackEvents, goalEvents, journalEvents,
-		documentEvents, cvEvents, pageEvents, dossierEvents, erasureEvents, conversationEvents)
+		documentEvents, cvEvents, pageEvents, dossierEvents, erasureEvents, conversationEvents, badgeEvents)
 }
 
 // Stream names.
