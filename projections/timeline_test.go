@@ -11,7 +11,8 @@ import (
 
 // notInPortfolios are the event types recorded outside portfolio streams.
 var notInPortfolios = []string{"StructureRegistered", "SeatsChanged", "PersonEnrolled", "PersonLeft", "PersonErased",
-	"ConversationStarted", "MessagePosted", "MessageEdited", "MessageDeleted", "ConversationRead"}
+	"ConversationStarted", "MessagePosted", "MessageEdited", "MessageDeleted", "ConversationRead",
+	"BadgeIssued", "BadgeRevoked"}
 
 func (s *story) timeline(lang string) []projections.TimelineEntry {
 	s.t.Helper()
