@@ -24,6 +24,9 @@ const (
 	actRecordDecision                  // admissibility and jury decisions, transcribed: assigned counsellor
 	actReadDossier                     // a VAE dossier: as actRead, or an auditor with a grant on it
 	actConverse                        // the portfolio's conversation: owner, assigned counsellor, tutor with an active grant
+	actIssueBadge                      // issue an Open Badge to the owner: assigned counsellor
+	actRevokeBadge                     // revoke one: assigned counsellor, structure admin
+	actReadBadges                      // the portfolio's badges and their credentials: owner, assigned counsellor, structure admin
 )
 
 // authorize is the one place that decides who may do what to a portfolio.
@@ -77,6 +80,12 @@ func authorize(a domain.Actor, st *domain.Structure, p *domain.Portfolio, act ac
 		// Private to those who follow the beneficiary: their structure's
 		// admin knows the portfolio but is no party to it.
 		ok = owner || counsellor || tutor
+	case actIssueBadge:
+		ok = counsellor
+	case actRevokeBadge:
+		ok = counsellor || admin
+	case actReadBadges:
+		ok = owner || counsellor || admin
 	}
 	if !ok {
 		if tutor && target != nil && !tutorOn {

@@ -160,8 +160,12 @@ type RecordJuryDecision struct {
 }
 
 func (h *Handler) RecordJuryDecision(ctx context.Context, call Call, cmd RecordJuryDecision) (Result, error) {
-	return h.portfolioUpdate(ctx, call, cmd.PortfolioID, actRecordDecision, nil, cmd, true,
+	res, err := h.portfolioUpdate(ctx, call, cmd.PortfolioID, actRecordDecision, nil, cmd, true,
 		func(p *domain.Portfolio, now time.Time) ([]domain.Event, error) {
 			return p.RecordJuryDecision(cmd.DossierID, cmd.Block, cmd.Decision, cmd.DecidedOn, call.Actor.PersonID, now)
 		})
+	if err == nil && cmd.Decision == domain.BlockValidated {
+		h.issueValidatedBlock(ctx, call, cmd)
+	}
+	return res, err
 }

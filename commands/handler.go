@@ -22,6 +22,9 @@ type Handler struct {
 	now   func() time.Time
 	log   *slog.Logger
 	cache *cache
+	// publicURL is the service's address as others reach it, written
+	// into the badges it issues (Options.PublicURL).
+	publicURL string
 	// hashes computes a call's idempotency hashes: idemHashes (tests of
 	// the events of older binaries set legacyIdemHashes).
 	hashes func(call Call, stream string, request any) (key, req string)
@@ -34,6 +37,10 @@ type Options struct {
 	// CacheSize bounds the aggregates kept in memory (default 10000).
 	CacheSize int
 	Log       *slog.Logger
+	// PublicURL is the service's address as people and verifiers reach
+	// it ("https://parcours.example"); badges name their issuer profile
+	// and revocation list under it.
+	PublicURL string
 }
 
 // New returns a handler over store, sealing personal data with ring.
@@ -48,7 +55,7 @@ func New(store eventstore.Store, ring *personaldata.Keyring, opts Options) *Hand
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{store: store, ring: ring, codec: eventcodec.New(ring), now: func() time.Time { return opts.Now().UTC() },
-		log: opts.Log, cache: newCache(opts.CacheSize)}
+		log: opts.Log, cache: newCache(opts.CacheSize), publicURL: opts.PublicURL}
 	h.hashes = h.idemHashes
 	return h
 }
