@@ -66,7 +66,7 @@ func (h *Handler) IssueBlockBadge(ctx context.Context, call Call, cmd IssueBlock
 	// The ID is named by the block, so a retry after a lost answer finds
 	// the same badge.
 	id := uuid.NewSHA1(uuid.NameSpaceURL, []byte(h.IssuerURL(call.Actor.Tenant)+"#"+cmd.PortfolioID+"/"+cmd.DossierID+"/"+cmd.Block)).String()
-	res, err := h.badgeUpdate(ctx, call, cmd.PortfolioID, cmd, func(r *domain.BadgeRegistry, p *domain.Portfolio, b domain.Badge, now time.Time) ([]domain.Event, error) {
+	res, err := h.badgeUpdate(ctx, call, cmd.PortfolioID, cmd, func(r *domain.BadgeRegistry, p *domain.Portfolio, b domain.BadgeFacts, now time.Time) ([]domain.Event, error) {
 		b.ID = id
 		if old, ok := r.ForBlock(p.ID(), cmd.DossierID, cmd.Block); ok {
 			id = old.ID
@@ -79,7 +79,7 @@ func (h *Handler) IssueBlockBadge(ctx context.Context, call Call, cmd IssueBlock
 
 func (h *Handler) IssueAchievementBadge(ctx context.Context, call Call, cmd IssueAchievementBadge) (Result, error) {
 	id := uuid.NewString()
-	res, err := h.badgeUpdate(ctx, call, cmd.PortfolioID, cmd, func(r *domain.BadgeRegistry, p *domain.Portfolio, b domain.Badge, now time.Time) ([]domain.Event, error) {
+	res, err := h.badgeUpdate(ctx, call, cmd.PortfolioID, cmd, func(r *domain.BadgeRegistry, p *domain.Portfolio, b domain.BadgeFacts, now time.Time) ([]domain.Event, error) {
 		b.ID = id
 		return r.IssueAchievementBadge(p, domain.BadgeAchievement{Name: cmd.Name, Description: cmd.Description, Criteria: cmd.Criteria}, b, now)
 	})
@@ -91,7 +91,7 @@ func (h *Handler) IssueAchievementBadge(ctx context.Context, call Call, cmd Issu
 // authorize the actor on the portfolio (actIssueBadge), fill in the
 // issuer's facts, decide.
 func (h *Handler) badgeUpdate(ctx context.Context, call Call, portfolio string, request any,
-	decide func(r *domain.BadgeRegistry, p *domain.Portfolio, b domain.Badge, now time.Time) ([]domain.Event, error)) (Result, error) {
+	decide func(r *domain.BadgeRegistry, p *domain.Portfolio, b domain.BadgeFacts, now time.Time) ([]domain.Event, error)) (Result, error) {
 	if err := validActor(call.Actor); err != nil {
 		return Result{}, err
 	}
@@ -106,7 +106,7 @@ func (h *Handler) badgeUpdate(ctx context.Context, call Call, portfolio string, 
 				if err := authorize(a, st, p, actIssueBadge, nil, "", now); err != nil {
 					return err
 				}
-				b := domain.Badge{IssuerURL: h.IssuerURL(a.Tenant), IssuerName: st.Name(), StatusURL: h.StatusListURL(a.Tenant),
+				b := domain.BadgeFacts{IssuerURL: h.IssuerURL(a.Tenant), IssuerName: st.Name(), StatusURL: h.StatusListURL(a.Tenant),
 					Salt: base64.RawURLEncoding.EncodeToString(salt), IssuedBy: a.PersonID}
 				var err error
 				events, err = decide(r, p, b, now)

@@ -24,10 +24,9 @@ const MaxBadges = 131072
 // follow the structure follow it too.
 func BadgesStream(tenant string) string { return StructureStream(tenant) + ".badges" }
 
-// Badge is one Open Badges credential a structure issued: the facts it
-// states, from which the signed credential is built again on each
-// download.
-type Badge struct {
+// BadgeFacts are what a badge states, as BadgeIssued records them: the
+// signed credential is built again from them on each download.
+type BadgeFacts struct {
 	ID          string           `json:"badge_id"` // a UUID
 	Portfolio   string           `json:"portfolio"`
 	Recipient   string           `json:"recipient"` // the portfolio's owner
@@ -40,8 +39,14 @@ type Badge struct {
 	StatusURL   string           `json:"status_url"`
 	IssuedBy    string           `json:"issued_by"`
 	IssuedAt    time.Time        `json:"issued_at"`
-	Revoked     bool             `json:"-"`
-	RevokedAt   time.Time        `json:"-"`
+}
+
+// Badge is one Open Badges credential a structure issued, and whether it
+// was revoked since.
+type Badge struct {
+	BadgeFacts
+	Revoked   bool
+	RevokedAt time.Time
 }
 
 // BadgeAchievement is what a badge recognises. For a VAE block, Dossier,

@@ -8,7 +8,7 @@ const maxBadgeText = 2000
 // IssueBlockBadge decides a badge for block of dossier, which the jury
 // validated: its texts come from the dossier's certification. A block
 // has one badge: issuing it again records nothing.
-func (r *BadgeRegistry) IssueBlockBadge(p *Portfolio, dossier, block string, b Badge, now time.Time) ([]Event, error) {
+func (r *BadgeRegistry) IssueBlockBadge(p *Portfolio, dossier, block string, b BadgeFacts, now time.Time) ([]Event, error) {
 	d, err := p.dossier(dossier)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (r *BadgeRegistry) IssueBlockBadge(p *Portfolio, dossier, block string, b B
 
 // IssueAchievementBadge decides a badge for another achievement of
 // portfolio p, as a counsellor recognised it.
-func (r *BadgeRegistry) IssueAchievementBadge(p *Portfolio, a BadgeAchievement, b Badge, now time.Time) ([]Event, error) {
+func (r *BadgeRegistry) IssueAchievementBadge(p *Portfolio, a BadgeAchievement, b BadgeFacts, now time.Time) ([]Event, error) {
 	if err := checkText("name", a.Name, 1, 200); err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (r *BadgeRegistry) IssueAchievementBadge(p *Portfolio, a BadgeAchievement, 
 	return r.issue(p, b, now)
 }
 
-func (r *BadgeRegistry) issue(p *Portfolio, b Badge, now time.Time) ([]Event, error) {
+func (r *BadgeRegistry) issue(p *Portfolio, b BadgeFacts, now time.Time) ([]Event, error) {
 	if !ValidUUID(b.ID) {
 		return nil, invalid("badge_id", "must be a UUID")
 	}
@@ -62,7 +62,7 @@ func (r *BadgeRegistry) issue(p *Portfolio, b Badge, now time.Time) ([]Event, er
 		return nil, conflict("the structure's revocation list is full (%d badges)", MaxBadges)
 	}
 	b.Portfolio, b.Recipient, b.StatusIndex, b.IssuedAt = p.ID(), p.Owner(), len(r.order), now
-	return []Event{&BadgeIssued{Badge: b}}, nil
+	return []Event{&BadgeIssued{BadgeFacts: b}}, nil
 }
 
 // RevokeBadge decides the revocation of badge id; revoking a revoked

@@ -6,7 +6,7 @@ import "time"
 type (
 	// BadgeIssued records a badge: every fact its credential states.
 	BadgeIssued struct {
-		Badge
+		BadgeFacts
 	}
 	// BadgeRevoked sets the badge's entry in the revocation list.
 	BadgeRevoked struct {
@@ -24,7 +24,7 @@ func (BadgeRevoked) EventType() string { return "BadgeRevoked" }
 func (r *BadgeRegistry) Apply(e Event) {
 	switch e := e.(type) {
 	case *BadgeIssued:
-		b := e.Badge
+		b := Badge{BadgeFacts: e.BadgeFacts}
 		r.badges[b.ID] = &b
 		r.order = append(r.order, b.ID)
 		r.byOwner[b.Portfolio] = append(r.byOwner[b.Portfolio], b.ID)

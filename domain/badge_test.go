@@ -33,7 +33,7 @@ func TestBadgeRegistry(t *testing.T) {
 		}
 		return evs
 	}
-	b := Badge{ID: "0b8f6a52-1c1e-4f5e-9d7a-3c2b1a0f9e8d", IssuerURL: "https://x/badges/issuers/s-1", IssuerName: "S", StatusURL: "https://x/badges/status/s-1", IssuedBy: "p-cons"}
+	b := BadgeFacts{ID: "0b8f6a52-1c1e-4f5e-9d7a-3c2b1a0f9e8d", IssuerURL: "https://x/badges/issuers/s-1", IssuerName: "S", StatusURL: "https://x/badges/status/s-1", IssuedBy: "p-cons"}
 	evs := apply(r.IssueBlockBadge(p, "d-1", "BC01", b, vaeNow))
 	if len(evs) != 1 {
 		t.Fatalf("issue: %v", evs)
