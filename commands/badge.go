@@ -28,6 +28,8 @@ type IssueBlockBadge struct {
 // portfolio's owner, as their assigned counsellor recognised it.
 type IssueAchievementBadge struct {
 	PortfolioID string `json:"portfolio_id"`
+	// BadgeID, a UUID, may be chosen by the caller; one is drawn if empty.
+	BadgeID     string `json:"badge_id,omitempty"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	Criteria    string `json:"criteria"`
@@ -78,7 +80,10 @@ func (h *Handler) IssueBlockBadge(ctx context.Context, call Call, cmd IssueBlock
 }
 
 func (h *Handler) IssueAchievementBadge(ctx context.Context, call Call, cmd IssueAchievementBadge) (Result, error) {
-	id := uuid.NewString()
+	id := cmd.BadgeID
+	if id == "" {
+		id = uuid.NewString()
+	}
 	res, err := h.badgeUpdate(ctx, call, cmd.PortfolioID, cmd, func(r *domain.BadgeRegistry, p *domain.Portfolio, b domain.BadgeFacts, now time.Time) ([]domain.Event, error) {
 		b.ID = id
 		return r.IssueAchievementBadge(p, domain.BadgeAchievement{Name: cmd.Name, Description: cmd.Description, Criteria: cmd.Criteria}, b, now)
@@ -120,6 +125,9 @@ func (h *Handler) RevokeBadge(ctx context.Context, call Call, cmd RevokeBadge) (
 	if err := validActor(call.Actor); err != nil {
 		return Result{}, err
 	}
+	if !domain.ValidID(call.Actor.Tenant) || !domain.ValidUUID(cmd.BadgeID) {
+		return Result{}, notFoundBadge(cmd.BadgeID)
+	}
 	a := call.Actor
 	return h.update(ctx, call, a.Tenant, domain.BadgesStream(a.Tenant), func() aggregate { return domain.NewBadgeRegistry(a.Tenant) }, cmd, true,
 		func(s aggregate) ([]domain.Event, error) {
@@ -129,7 +137,7 @@ func (h *Handler) RevokeBadge(ctx context.Context, call Call, cmd RevokeBadge) (
 				return nil, notFoundBadge(cmd.BadgeID)
 			}
 			if err := h.withPortfolio(ctx, a, b.Portfolio, func(p *domain.Portfolio, st *domain.Structure, now time.Time) error {
-				return authorizeBadge(a, st, p, actRevokeBadge, now)
+				return authorizeBadge(a, st, p, actRevokeBadge, cmd.BadgeID, now)
 			}); err != nil {
 				return nil, err
 			}
@@ -139,10 +147,10 @@ func (h *Handler) RevokeBadge(ctx context.Context, call Call, cmd RevokeBadge) (
 
 // authorizeBadge decides on a badge of portfolio p as authorize does, a
 // badge that the actor may not know of being reported as not found.
-func authorizeBadge(a domain.Actor, st *domain.Structure, p *domain.Portfolio, act action, now time.Time) error {
+func authorizeBadge(a domain.Actor, st *domain.Structure, p *domain.Portfolio, act action, id string, now time.Time) error {
 	err := authorize(a, st, p, act, nil, "", now)
 	if de, ok := err.(*domain.Error); ok && de.Kind == domain.KindNotFound {
-		return &domain.Error{Kind: domain.KindNotFound, Field: "badge", Reason: "no such badge"}
+		return notFoundBadge(id)
 	}
 	return err
 }

@@ -48,6 +48,9 @@ func (h *Handler) BadgeCredential(ctx context.Context, a domain.Actor, id string
 	if err := validActor(a); err != nil {
 		return domain.Badge{}, nil, err
 	}
+	if !domain.ValidID(a.Tenant) || !domain.ValidUUID(id) {
+		return domain.Badge{}, nil, notFoundBadge(id)
+	}
 	var b domain.Badge
 	var ok bool
 	if err := h.withBadges(ctx, a.Tenant, func(r *domain.BadgeRegistry) error {
@@ -60,7 +63,7 @@ func (h *Handler) BadgeCredential(ctx context.Context, a domain.Actor, id string
 		return domain.Badge{}, nil, notFoundBadge(id)
 	}
 	if err := h.withPortfolio(ctx, a, b.Portfolio, func(p *domain.Portfolio, st *domain.Structure, now time.Time) error {
-		return authorizeBadge(a, st, p, actReadBadges, now)
+		return authorizeBadge(a, st, p, actReadBadges, id, now)
 	}); err != nil {
 		return domain.Badge{}, nil, err
 	}

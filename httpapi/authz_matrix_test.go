@@ -198,6 +198,16 @@ var matrixRules = map[string]struct {
 	"editMessage":                   {participants(set("cons")), `{"text":"Salut !"}`},
 	"deleteMessage":                 {participants(set("cons")), ""},
 	"markConversationRead":          {participants(set("cons", "cons2")), ""},
+	// Badges: a portfolio's are its owner's, their counsellor's (who
+	// issues them) and their structure admin's (who may revoke them);
+	// the issuer profile and the revocation list are public.
+	"listBadges":            {portfolioRule(set("zoe", "cons", "admin"), false), ""},
+	"issueAchievementBadge": {counsellor, `{"name":"Bénévolat","description":"Aide aux devoirs","criteria":"Reconnu par son conseiller"}`},
+	"issueBlockBadge":       {counsellor, `{"block":"BC01"}`}, // BC01 is not decided: 409 for her counsellor
+	"getBadgeCredential":    {portfolioRule(set("zoe", "cons", "admin"), false), ""},
+	"revokeBadge":           {portfolioRule(set("cons", "admin"), false), `{"reason":"Erreur de saisie"}`},
+	"getIssuerProfile":      {anyone, ""},
+	"getBadgeStatusList":    {anyone, ""},
 }
 
 // participants: a one-to-one conversation between p-cons and p-cons2.
@@ -237,7 +247,7 @@ var pathValues = map[string]string{
 	"portfolioID": "p-zoe", "structureID": "s-ml", "personID": "p-luc", "counsellorID": "p-cons", "grantID": "g-exp",
 	"experienceID": "x-1", "taskID": "t-1", "competenceID": "c-1", "evidenceID": "ev-1", "goalID": "goal-1", "milestoneID": "m-1",
 	"documentID": "doc-1", "cvID": "cv-1", "pageID": "pg-1", "linkID": "l-1", "dossierID": "d-1", "token": "no-such-token",
-	"messageID": "msg-1", "conversationID": domain.DirectConversationID("s-ml", "p-cons", "p-cons2"),
+	"messageID": "msg-1", "badgeID": matrixBadge, "conversationID": domain.DirectConversationID("s-ml", "p-cons", "p-cons2"),
 	"fileID": "00000000000000000000000000000000000000000000000000000000000000ff",
 }
 
@@ -342,7 +352,7 @@ func (a *api) probe(t *testing.T, method, path, id, actor, body string, want out
 	if r.status >= 400 && strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") {
 		r.json(t, &p)
 	}
-	hiddenLike := r.status == 404 && (len(p.Errors) > 0 && (p.Errors[0].Field == "portfolio" || p.Errors[0].Field == "person" || p.Errors[0].Field == "counsellor" || p.Errors[0].Field == "conversation" || p.Errors[0].Field == "with") ||
+	hiddenLike := r.status == 404 && (len(p.Errors) > 0 && (p.Errors[0].Field == "portfolio" || p.Errors[0].Field == "person" || p.Errors[0].Field == "counsellor" || p.Errors[0].Field == "conversation" || p.Errors[0].Field == "with" || p.Errors[0].Field == "badge") ||
 		p.Detail == "no such item" || strings.HasPrefix(p.Detail, "no structure"))
 	var ok bool
 	switch want {

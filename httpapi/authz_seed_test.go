@@ -63,8 +63,12 @@ func (a *api) seedMatrix(t *testing.T) {
 	do(a.h.PostMessage(ctx, zoe, commands.PostMessage{ConversationRef: commands.ConversationRef{PortfolioID: p}, MessageID: "msg-1", Text: "Bonjour"}))
 	direct := do2(a.h.StartConversation(ctx, call("cons"), commands.StartConversation{With: "p-cons2"}))
 	do(a.h.PostMessage(ctx, call("cons"), commands.PostMessage{ConversationRef: commands.ConversationRef{ConversationID: direct.ID}, MessageID: "msg-1", Text: "Salut"}))
+	do(a.h.IssueAchievementBadge(ctx, call("cons"), commands.IssueAchievementBadge{PortfolioID: p, BadgeID: matrixBadge, Name: "Bénévolat", Description: "Aide aux devoirs", Criteria: "Reconnu par son conseiller"}))
 	a.now = a.now.Add(2 * time.Hour) // the "exp" grants have now expired
 }
+
+// matrixBadge is the badge p-cons issued to p-zoe.
+const matrixBadge = "5d2c7e4a-8b1f-4c3e-9a6d-2f0b1e3c4d5a"
 
 func matrixDocument() domain.DocumentInput {
 	return domain.DocumentInput{Kind: domain.DocumentCertificate, Text: domain.DocumentText{Title: "Attestation"},
