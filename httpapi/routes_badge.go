@@ -52,7 +52,9 @@ func (s *Server) badgeRoutes() []route {
 		command(s, "POST", pp+"/badges", "issueAchievementBadge", "Issue an Open Badge for an achievement of the portfolio's owner (assigned counsellor); the answer's id is the badge's", tag,
 			func(r *http.Request, c *commands.IssueAchievementBadge) { c.PortfolioID = pid(r) }, h.IssueAchievementBadge),
 		command(s, "POST", pp+"/dossiers/{dossierID}/badges", "issueBlockBadge", "Issue the Open Badge of a block the jury validated (recording the validation issues it already; this is idempotent)", tag,
-			func(r *http.Request, c *commands.IssueBlockBadge) { c.PortfolioID, c.DossierID = pid(r), param(r, "dossierID") }, h.IssueBlockBadge),
+			func(r *http.Request, c *commands.IssueBlockBadge) {
+				c.PortfolioID, c.DossierID = pid(r), param(r, "dossierID")
+			}, h.IssueBlockBadge),
 		{Method: "GET", Pattern: "/v1/badges/{badgeID}", ID: "getBadgeCredential", Summary: "A badge's signed Open Badges 3.0 credential (OpenBadgeCredential, eddsa-jcs-2022), to download", Tag: tag,
 			Description: "The same badge always gives the same bytes (ETag). `parcours verify FILE` checks it offline.",
 			Produces:    []string{CredentialType}, Status: http.StatusOK, Handle: s.getBadgeCredential},
