@@ -24,6 +24,9 @@ type storeConfig struct {
 	PGStatementTimeout time.Duration
 	PGIdleInTxTimeout  time.Duration
 	PGWriters          int // group commits in flight at once
+	// PublicURL is the service's address as others reach it; the badges
+	// it issues name their issuer profile and status list under it.
+	PublicURL string
 }
 
 func env(name, def string) string {
@@ -62,6 +65,7 @@ func addStoreFlags(fs *flag.FlagSet) *storeConfig {
 	fs.DurationVar(&c.PGStatementTimeout, "pg-statement-timeout", envDuration("PARCOURS_PG_STATEMENT_TIMEOUT", 30*time.Second), "PostgreSQL statement_timeout (env PARCOURS_PG_STATEMENT_TIMEOUT)")
 	fs.IntVar(&c.PGWriters, "pg-writers", envInt("PARCOURS_PG_WRITERS", 2), "PostgreSQL group commits in flight at once, each for its share of the streams (env PARCOURS_PG_WRITERS)")
 	fs.DurationVar(&c.PGIdleInTxTimeout, "pg-idle-in-transaction-timeout", envDuration("PARCOURS_PG_IDLE_IN_TX_TIMEOUT", 15*time.Second), "PostgreSQL idle_in_transaction_session_timeout (env PARCOURS_PG_IDLE_IN_TX_TIMEOUT)")
+	fs.StringVar(&c.PublicURL, "public-url", env("PARCOURS_PUBLIC_URL", ""), "the service's address as people and verifiers reach it (https://…), written into the Open Badges it issues; serve defaults to http:// and --addr (env PARCOURS_PUBLIC_URL)")
 	return c
 }
 

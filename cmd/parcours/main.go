@@ -46,6 +46,7 @@ Usage:
   parcours migrate [--data DIR] [--store URL]
   parcours verify  [--data DIR] [--store URL] (--stream ID | --all)
   parcours verify  BUNDLE.zip [--key PUBLIC-KEY]   check an auditor's evidence bundle offline
+  parcours verify  CREDENTIAL.json [--key did:key:…] [--status LIST.json]   check an Open Badges credential offline
   parcours audit public-key | watch --url URL [--key K] | bundle --portfolio P --dossier D [--out F]
   parcours bench append [--json] [--backend sqlite|postgres|kurrentdb] [--case NAME] ...
   parcours rebuild [NAME ...]       rebuild read models while the service serves the old ones

@@ -40,6 +40,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err != nil {
 		return err
 	}
+	if sc.PublicURL == "" {
+		sc.PublicURL = "http://" + *addr
+	}
 	if !*projectHere && kind != "postgres" {
 		return usageError("serve --projections=false: only with the PostgreSQL store, whose read models `parcours project` can keep up to date from another process")
 	}

@@ -47,7 +47,7 @@ func openSystem(ctx context.Context, sc *storeConfig, migrate bool, log *slog.Lo
 		return nil, err
 	}
 	s.codec = eventcodec.New(s.vault.ring)
-	s.h = commands.New(s.store, s.vault.ring, commands.Options{Log: log})
+	s.h = commands.New(s.store, s.vault.ring, commands.Options{Log: log, PublicURL: sc.PublicURL})
 	if s.creds, err = openCredentials(ctx, sc, migrate, s.activeMember); err != nil {
 		s.close()
 		return nil, fmt.Errorf("open credentials: %w", err)

@@ -14,6 +14,9 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if bundle, rest, ok := bundleArg(args); ok { // audit: parcours verify BUNDLE.zip (verify_bundle.go)
 		return verifyBundle(bundle, rest, stdout, stderr)
 	}
+	if cred, rest, ok := credentialArg(args); ok { // badges: parcours verify CREDENTIAL.json (verify_badge.go)
+		return verifyCredential(cred, rest, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	stream := fs.String("stream", "", "verify the hash chain of this stream")
