@@ -74,7 +74,7 @@ type benchLine struct {
 	Machine            string  `json:"machine"`
 }
 
-const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation"
+const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation, badge"
 
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -99,6 +99,8 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchExport(ctx, args[1:], stdout, stderr)
 	case "conversation": // messages, pages, unread counts (bench_conversation.go)
 		return benchConversation(ctx, args[1:], stdout, stderr)
+	case "badge": // issuing and verifying Open Badges (bench_badge.go)
+		return benchBadge(ctx, args[1:], stdout, stderr)
 	}
 	return usageError("bench: unknown sub-command %q (want %s)", args[0], benchCommands)
 }
