@@ -143,3 +143,79 @@ func (h *Handler) structureName(ctx context.Context, tenant string) (string, err
 	})
 	return name, err
 }
+
+// PublishedBadgesOf is PublishedBadges for a portfolio known by its ID
+// alone (a published page knows no tenant): its structure is the
+// portfolio's.
+func (h *Handler) PublishedBadgesOf(ctx context.Context, portfolio string) (string, []domain.Badge, error) {
+	tenant, err := h.portfolioTenant(ctx, portfolio)
+	if err != nil {
+		return "", nil, err
+	}
+	bs, err := h.PublishedBadges(ctx, tenant, portfolio)
+	return tenant, bs, err
+}
+
+// CheckedBadge is a badge with its credential and the verdict of
+// verifying it now against its structure's key and status list.
+type CheckedBadge struct {
+	domain.Badge
+	Credential []byte
+	Verified   badges.Verified
+	Refusal    error // nil: the credential verifies and is not revoked
+}
+
+// PublishedCredential is a badge shown on a page portfolio published (not
+// revoked when the page was drawn), checked now.
+func (h *Handler) PublishedCredential(ctx context.Context, portfolio, id string) (CheckedBadge, error) {
+	tenant, err := h.portfolioTenant(ctx, portfolio)
+	if err != nil {
+		return CheckedBadge{}, err
+	}
+	var b domain.Badge
+	var ok bool
+	if err := h.withBadges(ctx, tenant, func(r *domain.BadgeRegistry) error {
+		b, ok = r.Badge(id)
+		ok = ok && b.Portfolio == portfolio
+		return nil
+	}); err != nil {
+		return CheckedBadge{}, err
+	}
+	if !ok {
+		return CheckedBadge{}, notFoundBadge(id)
+	}
+	c := CheckedBadge{Badge: b}
+	if c.Credential, err = h.SignBadge(ctx, tenant, b); err != nil {
+		return c, err
+	}
+	key, err := h.IssuerKey(ctx, tenant)
+	if err != nil {
+		return c, err
+	}
+	list, _, err := h.StatusList(ctx, tenant)
+	if err != nil {
+		return c, err
+	}
+	c.Verified, c.Refusal = badges.VerifyCredential(c.Credential, badges.VerifyOptions{IssuerKey: key.Public().(ed25519.PublicKey), StatusList: list, Now: h.now()})
+	return c, nil
+}
+
+// portfolioTenant is the structure of portfolio id.
+func (h *Handler) portfolioTenant(ctx context.Context, id string) (string, error) {
+	if !domain.ValidID(id) {
+		return "", &domain.Error{Kind: domain.KindNotFound, Field: "portfolio", Reason: "no portfolio " + id}
+	}
+	stream := domain.PortfolioStream(id)
+	e := h.cache.get(stream, func() *entry { return &entry{state: domain.NewPortfolio(id), idem: map[string]idemRecord{}} })
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := h.catchUp(ctx, e, stream); err != nil {
+		h.cache.drop(stream)
+		return "", err
+	}
+	p := e.state.(*domain.Portfolio)
+	if !p.Exists() {
+		return "", &domain.Error{Kind: domain.KindNotFound, Field: "portfolio", Reason: "no portfolio " + id}
+	}
+	return p.Tenant(), nil
+}

@@ -79,7 +79,7 @@ func (s *Server) base(r *http.Request, current string) meBase {
 	l := language(r)
 	b := meBase{}
 	for _, n := range [][2]string{{"/me/portfolio", "me.nav.portfolio"}, {"/me/share", "me.nav.share"},
-		{"/me/journal", "me.nav.journal"}, {"/me/conversation", "me.nav.talk"}, {"/me/goals", "me.nav.goals"}, {"/me/account", "me.nav.account"}} {
+		{"/me/journal", "me.nav.journal"}, {"/me/conversation", "me.nav.talk"}, {"/me/goals", "me.nav.goals"}, {"/me/badges", "me.nav.badges"}, {"/me/account", "me.nav.account"}} {
 		b.Nav = append(b.Nav, navLink{Href: n[0], Label: words.T(l, n[1]), Current: n[0] == current})
 	}
 	if n := s.unread(r); n > 0 {

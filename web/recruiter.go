@@ -51,7 +51,9 @@ func (s *Server) recruiterPage(w http.ResponseWriter, r *http.Request) {
 	p.Me = nil // the page is the same for whoever opens it
 	p.Title = joined(" — ", pp.Owner.Name, pp.Title)
 	p.Noindex = !pp.Public
-	p.Data = publicView(l, pp, "/p/"+chi.URLParam(r, "token")+"/files/")
+	v := publicView(l, pp, "/p/"+chi.URLParam(r, "token")+"/files/")
+	v.Badges = s.publishedBadges(r, pp.PortfolioID, chi.URLParam(r, "token"))
+	p.Data = v
 	// No cookie, not even the language's: the switch's links carry ?lang=.
 	render(w, r, s.log, s.tpl, http.StatusOK, "recruiter.html", p)
 	if err := s.deps.Queries.RecordView(r.Context(), pp.TokenHash); err != nil {
@@ -82,6 +84,7 @@ func (s *Server) recruiterFile(w http.ResponseWriter, r *http.Request) {
 type pubView struct {
 	Owner, Heading, Intro, Until string
 	Sections                     []pubSection
+	Badges                       []badgeItem // the owner's badges not revoked, with their verify links (badge.go)
 }
 
 type pubSection struct {

@@ -1,0 +1,31 @@
+package web
+
+// badgeWords are the words of the badge pages: the beneficiary's list,
+// the badges of a published page and their verification.
+var badgeWords = catalog{
+	"me.nav.badges":      {"Badges", "Badges"},
+	"badge.title":        {"Mes badges", "My badges"},
+	"badge.intro":        {"Chaque bloc de compétences validé par un jury VAE, et chaque réussite que votre conseiller ou conseillère reconnaît, vous vaut un badge numérique Open Badges 3.0, signé par votre structure. Téléchargez-le pour le montrer où vous voulez : il se vérifie sans Parcours.", "Each competence block a VAE jury validated, and each achievement your counsellor recognises, earns you an Open Badges 3.0 digital badge signed by your structure. Download it to show it wherever you like: it can be checked without Parcours."},
+	"badge.none":         {"Pas encore de badge.", "No badge yet."},
+	"badge.download":     {"Télécharger le badge (JSON)", "Download the badge (JSON)"},
+	"badge.issued":       {"Délivré le", "Issued on"},
+	"badge.by":           {"par", "by"},
+	"badge.revoked":      {"Révoqué", "Revoked"},
+	"badge.vae":          {"Bloc validé par un jury VAE", "Block validated by a VAE jury"},
+	"badge.other":        {"Réussite reconnue", "Recognised achievement"},
+	"badge.shown":        {"Vos badges non révoqués apparaissent sur les pages que vous publiez, avec un lien pour les vérifier.", "Your badges that are not revoked appear on the pages you publish, with a link to check them."},
+	"rec.section.badge":  {"Badges", "Badges"},
+	"badge.verify":       {"Vérifier", "Verify"},
+	"verify.title":       {"Vérification d'un badge", "Checking a badge"},
+	"verify.ok":          {"Badge valide : signé par la structure qui l'a délivré, non modifié et non révoqué.", "Valid badge: signed by the structure that issued it, unaltered and not revoked."},
+	"verify.revoked":     {"Ce badge a été révoqué par la structure qui l'a délivré.", "This badge was revoked by the structure that issued it."},
+	"verify.bad":         {"Ce badge ne se vérifie pas.", "This badge does not verify."},
+	"verify.issuer":      {"Émetteur", "Issuer"},
+	"verify.key":         {"Clé de signature", "Signing key"},
+	"verify.achievement": {"Réussite", "Achievement"},
+	"verify.rncp":        {"Référence RNCP", "RNCP reference"},
+	"verify.offline":     {"Pour le vérifier vous-même, sans faire confiance à cette page : téléchargez-le, puis vérifiez sa preuve eddsa-jcs-2022 avec tout vérificateur de Verifiable Credentials, ou avec « parcours verify badge.json --key CLÉ --status liste.json ». La clé est dans le profil de l'émetteur, la liste de révocation à son adresse.", "To check it yourself, without trusting this page: download it, then check its eddsa-jcs-2022 proof with any Verifiable Credentials verifier, or with “parcours verify badge.json --key KEY --status list.json”. The key is in the issuer's profile, the revocation list at its address."},
+	"verify.profile":     {"Profil de l'émetteur", "Issuer profile"},
+	"verify.status":      {"Liste de révocation", "Revocation list"},
+	"verify.back":        {"Retour à la page", "Back to the page"},
+}
