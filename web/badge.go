@@ -18,6 +18,7 @@ func (s *Server) badgePages(r chi.Router) {
 	r.Get("/me/badges/{id}/download", s.meBadgeDownload)
 	r.Get("/p/{token}/badges/{id}", s.verifyBadgePage)
 	r.Get("/p/{token}/badges/{id}/download", s.publishedBadgeDownload)
+	s.counsellorBadgePages(r)
 }
 
 // badgeItem is one badge as the pages draw it.

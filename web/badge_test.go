@@ -3,7 +3,9 @@ package web_test
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/parcours/parcours/badges"
@@ -61,5 +63,48 @@ func TestBadgePages(t *testing.T) {
 	}
 	if _, err := badges.VerifyCredential([]byte(dl.body), badges.VerifyOptions{StatusList: list}); !errors.Is(err, badges.ErrRevoked) {
 		t.Errorf("the downloaded badge after revocation: %v", err)
+	}
+}
+
+// TestCounsellorBadgePage: Karim issues a badge to Zoé through the form
+// (sent twice, issued once), a form without a name is refused with its
+// reason and writes nothing, and he revokes the badge; Zoé's other
+// counsellor-less neighbour Luc cannot open the page.
+func TestCounsellorBadgePage(t *testing.T) {
+	e := newBenEnv(t)
+	e.benStory(t)
+	karim, luc := e.benBrowser(), e.benBrowser()
+	karim.login("p-cons", "/counsellor")
+	luc.login("p-luc", "/me/portfolio")
+	const page = "/counsellor/beneficiaries/p-zoe/badges"
+	benWant(t, karim.get("/counsellor/beneficiaries/p-zoe"), http.StatusOK, `href="`+page+`"`)
+	p := karim.get(page)
+	benWant(t, p, http.StatusOK, "Badges de Zoé Martin", "Pas encore de badge", `action="`+page+`"`)
+	idem := regexp.MustCompile(`name="idem" value="([0-9a-f]+)"`).FindStringSubmatch(p.body)[1]
+	form := url.Values{"idem": {idem}, "name": {"Vitrine de Noël"}, "description": {"Une vitrine saisonnière"}, "criteria": {"Observée en stage"}}
+	benWantRedirect(t, karim.post(page, form), page+"?done=badge")
+	karim.post(page, form)
+	e.settle()
+	got := karim.get(page + "?lang=en")
+	benWant(t, got, http.StatusOK, "Vitrine de Noël", "Revoke")
+	if n := strings.Count(got.body, "<article"); n != 1 {
+		t.Errorf("the form sent twice issued %d badges", n)
+	}
+	before := e.head()
+	bad := karim.post(page, url.Values{"idem": {"0123456789abcdef01234567"}, "name": {""}, "description": {"d"}, "criteria": {"c"}})
+	benWant(t, bad, http.StatusUnprocessableEntity, `role="alert"`, `value=""`)
+	if e.head() != before {
+		t.Error("a refused badge form wrote")
+	}
+	bs, err := e.h.PortfolioBadges(e.ctx, e.as("p-cons", domain.RoleCounsellor).Actor, "p-zoe")
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("badges %v %v", bs, err)
+	}
+	revoke := page + "/" + bs[0].ID + "/revocation"
+	benWantRedirect(t, karim.post(revoke, url.Values{"idem": {"abcdef0123456789abcdef01"}, "reason": {"Erreur"}}), page+"?done=badge.revoked")
+	e.settle()
+	benWant(t, karim.get(page+"?done=badge.revoked"), http.StatusOK, "Révoqué", "Le badge est révoqué")
+	if p := luc.get(page); p.status == http.StatusOK {
+		t.Errorf("Luc opens Zoé's badges: %d", p.status)
 	}
 }
