@@ -59,6 +59,7 @@ var pageVisits = []pageVisit{
 	{route: "/me/goals/new", who: demo.Beneficiary},
 	{route: "/me/goals/{id}/milestones/new", who: demo.Beneficiary, path: "/me/goals/goal-demo-job/milestones/new"},
 	{route: "/me/account", who: demo.Beneficiary},
+	{route: "/me/badges", who: demo.Beneficiary},
 	{route: "/me/account/erase", who: demo.Beneficiary},
 
 	{route: "/counsellor", who: demo.Counsellor},
@@ -67,6 +68,7 @@ var pageVisits = []pageVisit{
 	{route: "/counsellor/beneficiaries/{portfolioID}/conversation", who: demo.Counsellor, path: leaCase + "/conversation"},
 	{route: "/counsellor/beneficiaries/{portfolioID}/dossiers/{dossierID}", who: demo.Counsellor, path: leaCase + "/dossiers/" + demo.Dossier},
 	{route: "/counsellor/conversations", who: demo.Counsellor},
+	{route: "/counsellor/beneficiaries/{portfolioID}/badges", who: demo.Counsellor, path: leaCase + "/badges"},
 	{route: "/counsellor/conversations/{conversationID}", who: demo.Counsellor, find: colleagueTalk},
 
 	{route: "/tutor", who: demo.Tutor},
@@ -83,6 +85,11 @@ var pageVisits = []pageVisit{
 	{path: "/no-such-page", want: http.StatusNotFound},
 	{path: "/p/no-such-link", want: http.StatusNotFound},
 	{who: demo.Beneficiary, path: "/counsellor", want: http.StatusForbidden},
+	// The demo holds no badge: a badge's verification page of a published
+	// page answers its 404 here, and TestBadgeJourney checks it as shown.
+	{route: "/p/{token}/badges/{id}", find: func(_ *testing.T, w *world, _ context.Context) string {
+		return w.svc.seeded.PagePath + "/badges/no-such-badge"
+	}, want: http.StatusNotFound},
 
 	// Forms sent empty, answered with their errors, and the link a
 	// publication shows once.
@@ -101,12 +108,14 @@ var pageVisits = []pageVisit{
 // notPages are the GET routes that answer no HTML page, and what they
 // answer instead.
 var notPages = map[string]string{
-	"/static/*":                 "style sheets, scripts and images",
-	"/me":                       "a redirection to /me/portfolio",
-	"/me/files/{fileID}":        "an evidence file",
-	"/me/cvs/{id}/pdf":          "a PDF",
-	"/me/cvs/{id}/jsonresume":   "a JSON Resume document",
-	"/p/{token}/files/{fileID}": "an evidence file of a published page",
+	"/static/*":                       "style sheets, scripts and images",
+	"/me":                             "a redirection to /me/portfolio",
+	"/me/files/{fileID}":              "an evidence file",
+	"/me/cvs/{id}/pdf":                "a PDF",
+	"/me/cvs/{id}/jsonresume":         "a JSON Resume document",
+	"/p/{token}/files/{fileID}":       "an evidence file of a published page",
+	"/me/badges/{id}/download":        "a signed credential (JSON)",
+	"/p/{token}/badges/{id}/download": "a signed credential (JSON) of a published page",
 }
 
 // colleagueTalk opens a one-to-one conversation of the counsellor with a
