@@ -39,7 +39,8 @@ type EventSpec struct {
 func Events() []EventSpec {
 	return slices.Concat(structureEvents, portfolioEvents, grantEvents, experienceEvents,
 		competenceEvents, evidenceEvents, feedbackEvents, goalEvents, journalEvents,
-		documentEvents, cvEvents, pageEvents, dossierEvents, erasureEvents, conversationEvents, badgeEvents)
+		documentEvents, cvEvents, pageEvents, dossierEvents, erasureEvents, conversationEvents, badgeEvents,
+		notificationEvents)
 }
 
 // Stream names.

@@ -8,6 +8,8 @@ type Structure struct {
 	seats   int
 	members map[string]Member
 	exists  bool
+	// inactivityDays: see SetInactivityPeriod (notification_decide.go).
+	inactivityDays int
 }
 
 // Member is a person of a structure.
