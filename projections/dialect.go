@@ -33,6 +33,7 @@ func (d dialect) migrations() []string {
 				updated_at BIGINT NOT NULL DEFAULT 0
 			)`,
 			`CREATE TABLE IF NOT EXISTS page_views (token_hash TEXT PRIMARY KEY, views BIGINT NOT NULL)`,
+			outboxDDL(postgresDialect),
 		}
 	}
 	return []string{
@@ -50,6 +51,7 @@ func (d dialect) migrations() []string {
 		// (see pageviews.go); IF NOT EXISTS because RecordView made the
 		// table on first use before this version.
 		`CREATE TABLE IF NOT EXISTS page_views (token_hash TEXT PRIMARY KEY, views INTEGER NOT NULL) WITHOUT ROWID`,
+		outboxDDL(sqliteDialect),
 	}
 }
 

@@ -124,6 +124,7 @@ func incrementalEqualsRebuild(t *testing.T, e *env) {
 	e.seed()
 	e.randomCommands(rand.New(rand.NewPCG(3, 4)), 150)
 	e.conversationCommands(rand.New(rand.NewPCG(5, 6)), 80)
+	e.notificationCommands(rand.New(rand.NewPCG(7, 8)), 40)
 	e.waitHead(r)
 	live := e.dumpAll(ps)
 	if len(live["audit"].logs) == 0 || len(live["overview"].docs) == 0 {
