@@ -26,7 +26,7 @@ func (Notifications) Version() int { return 1 }
 const (
 	nsNoteBox    = "nbox"    // PERSON → noteBox
 	nsNote       = "note"    // PERSON/SEQ (12 digits) → noteDoc
-	nsNoteWho    = "nwho"    // PERSON → noteWho (their structure and role)
+	nsNoteWho    = "nwho"    // PERSON → noteWho (their structure, role and address)
 	nsNoteFollow = "nfollow" // PORTFOLIO → followDoc
 	nsNoteConv   = "nconv"   // CONVERSATION → its participants (one-to-one ones)
 	nsActivity   = "nactive" // PORTFOLIO → activityDoc
@@ -62,8 +62,9 @@ type noteDoc struct {
 }
 
 type noteWho struct {
-	Tenant string      `json:"tenant"`
-	Role   domain.Role `json:"role"`
+	Tenant   string                  `json:"tenant"`
+	Role     domain.Role             `json:"role"`
+	Personal *eventcodec.PersonalRef `json:"personal,omitempty"` // their enrolment: name and address
 }
 
 type convParticipants struct {

@@ -134,6 +134,8 @@ func (q *Queries) NotificationSettings(ctx context.Context, person string) (Noti
 // enrolled them, and the first names of the people their notifications
 // name.
 type Recipient struct {
+	Tenant string
+	Role   domain.Role
 	Email  string
 	Erased bool
 	Names  map[string]string // person → first name
@@ -148,18 +150,19 @@ func (q *Queries) DigestRecipient(ctx context.Context, person string, others []s
 		return rc, err
 	}
 	defer r.close()
-	doc, _, err := load[personDoc](r, nsPerson, person)
+	who, _, err := load[noteWho](r, nsNoteWho, person)
 	if err != nil {
 		return rc, err
 	}
-	e, erased, err := r.openEvent(doc.Personal)
+	e, erased, err := r.openEvent(who.Personal)
 	if err != nil {
 		return rc, err
 	}
 	if pe, ok := e.(*domain.PersonEnrolled); ok {
 		rc.Email = pe.Personal.Email
 	}
-	rc.Erased = erased || doc.Personal == nil
+	rc.Erased = erased || who.Personal == nil
+	rc.Tenant, rc.Role = who.Tenant, who.Role
 	s := newResolver(r, "", false)
 	for _, o := range others {
 		if o == "" {

@@ -10,7 +10,9 @@ import (
 )
 
 // trackForNotices keeps what the notifications read model needs beside
-// the notifications: people (their name's reference, structure, role),
+// the notifications: people (their structure, role, and the reference to
+// their address; names are read from the items read model, as every
+// read model's are),
 // who follows each portfolio, the participants of one-to-one
 // conversations, each person's choices and read marker, each
 // beneficiary's last activity and each structure's inactivity period.
@@ -28,8 +30,7 @@ func trackForNotices(b *Batch, d eventcodec.Decoded) error {
 	switch e := d.Event.(type) {
 	case *domain.PersonEnrolled:
 		tenant := structureOf(d.Stored.Stream)
-		b.Put(nsPerson, e.PersonID, &personDoc{Personal: d.Personal})
-		b.Put(nsNoteWho, e.PersonID, &noteWho{Tenant: tenant, Role: e.Role})
+		b.Put(nsNoteWho, e.PersonID, &noteWho{Tenant: tenant, Role: e.Role, Personal: d.Personal})
 		if e.Role == domain.RoleBeneficiary {
 			return touchActivity(b, e.PersonID, tenant, at)
 		}
@@ -184,7 +185,7 @@ func eraseNotifications(b *Batch, person string) error {
 	for seq := uint64(1); seq <= box.Last; seq++ {
 		b.Delete(nsNote, noteKey(person, seq))
 	}
-	for _, ns := range []string{nsNoteBox, nsNoteWho, nsActivity, nsPerson} {
+	for _, ns := range []string{nsNoteBox, nsNoteWho, nsActivity} {
 		b.Delete(ns, person)
 	}
 	return dropMail(b, person)

@@ -12,7 +12,8 @@ import (
 // notInPortfolios are the event types recorded outside portfolio streams.
 var notInPortfolios = []string{"StructureRegistered", "SeatsChanged", "PersonEnrolled", "PersonLeft", "PersonErased",
 	"ConversationStarted", "MessagePosted", "MessageEdited", "MessageDeleted", "ConversationRead",
-	"BadgeIssued", "BadgeRevoked"}
+	"BadgeIssued", "BadgeRevoked",
+	"NotificationPreferencesSet", "EmailUnsubscribed", "NotificationsRead", "InactivityNoticed", "InactivityPeriodSet"}
 
 func (s *story) timeline(lang string) []projections.TimelineEntry {
 	s.t.Helper()
