@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,12 +29,31 @@ type env struct {
 	h      *commands.Handler
 	q      *projections.Queries
 	runner *projections.Runner
+	clock  *clock
+}
+
+// clock is the handler's clock, which a test moves on.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) later(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	dir, ctx := t.TempDir(), context.Background()
-	e := &env{t: t, ctx: ctx}
+	e := &env{t: t, ctx: ctx, clock: &clock{now: time.Now().UTC()}}
 	path := filepath.Join(dir, "events.db")
 	if _, err := sqlite.Migrate(ctx, path); err != nil {
 		t.Fatal(err)
@@ -66,7 +86,7 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	e.q = projections.NewQueries(db, codec)
-	e.h = commands.New(e.store, e.ring, commands.Options{})
+	e.h = commands.New(e.store, e.ring, commands.Options{Now: e.clock.Now})
 	if e.runner, err = projections.NewRunner(e.store, codec, db, slog.New(slog.DiscardHandler), projections.Items{}, projections.Notifications{}); err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +99,24 @@ func newEnv(t *testing.T) *env {
 			t.Errorf("runner: %v", err)
 		}
 	})
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		st, err := e.runner.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owned := 0
+		for _, s := range st {
+			if s.Owned {
+				owned++
+			}
+		}
+		if owned == len(st) && owned > 0 {
+			break // prepared: the events that follow reach the handlers
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("projections not running: %+v", st)
+		}
+	}
 	op := call("operator", domain.RoleOperator)
 	op.Actor.Tenant = ""
 	e.must(e.h.RegisterStructure(ctx, op, commands.RegisterStructure{StructureID: "s-ml", Name: "Mission Locale", Seats: 5}))

@@ -27,7 +27,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	projectHere := fs.Bool("projections", envBool("PARCOURS_PROJECTIONS", true), "run the projections in this process; false with the PostgreSQL store when `parcours project` workers run them (env PARCOURS_PROJECTIONS)")
 	migrate := fs.Bool("migrate", false, "create or upgrade the schemas of a server store (PostgreSQL) before serving; the embedded default always does")
 	sc := addStoreFlags(fs)
-	ac := addAuditFlags(fs) // the signed Merkle log (audit.go)
+	ac := addAuditFlags(fs)  // the signed Merkle log (audit.go)
+	nc := addNotifyFlags(fs) // e-mail digests and inactivity notices (notify.go)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -103,6 +104,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		Extra:         map[string]http.Handler{"/v1/audit": alog.Handler()}, // public read: GET public-key, checkpoint, inclusion, consistency
 		Bundles:       bundles(alog, sys),
 	})
+	if *projectHere { // where the read models are kept: the outbox is filled here
+		stopNotify, err := startNotify(ctx, nc, sys, ln.Addr().String(), log)
+		if err != nil {
+			return err
+		}
+		defer stopNotify()
+	}
 	log.Info("parcours serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("store", kind), slog.String("data", sc.Data))
 	fmt.Fprintf(stdout, "Parcours is running: open http://%s/\n", ln.Addr())
 	shown.print(stdout, "http://"+ln.Addr().String())
