@@ -208,6 +208,27 @@ var matrixRules = map[string]struct {
 	"revokeBadge":           {portfolioRule(set("cons", "admin"), false), `{"reason":"Erreur de saisie"}`},
 	"getIssuerProfile":      {anyone, ""},
 	"getBadgeStatusList":    {anyone, ""},
+	// Notifications: a centre is its person's alone (the operator has
+	// none); the inactivity period is the structure's admins'; an
+	// unknown unsubscribe token is not found, for anyone.
+	"listNotifications":          {notifiable, ""},
+	"markNotificationsRead":      {notifiable, `{"up_to":1}`},
+	"getNotificationPreferences": {notifiable, ""},
+	"setNotificationPreferences": {notifiable, `{"kinds":{"comment":{"in_app":true,"email":false}}}`},
+	"setInactivityPeriod":        {structureRule(true), `{"days":14}`},
+	"unsubscribe":                {anyone, ""},
+}
+
+// notifiable: every member of a structure has a notification centre, the
+// operator none.
+func notifiable(actor string) outcome {
+	switch actor {
+	case "":
+		return unauth
+	case "operator":
+		return deny
+	}
+	return allow
 }
 
 // participants: a one-to-one conversation between p-cons and p-cons2.
