@@ -28,7 +28,7 @@ func TestBeneficiaryPagesAccessible(t *testing.T) {
 	}{{anyone, "/login"}, {anyone, "/p/" + token}, {anyone, "/p/unknown"}}
 	for _, p := range []string{"/me/portfolio", "/me/experiences/new", "/me/experiences/x-shop/edit", "/me/experiences/x-shop/tasks/new",
 		"/me/experiences/x-shop/tasks/t-till/edit", "/me/competences/new", "/me/evidence/new", "/me/share", "/me/cvs/new", "/me/cvs/cv-vente",
-		"/me/pages/new", "/me/pages/pg-vente/publish", "/me/journal", "/me/journal/new", "/me/conversation", "/me/goals", "/me/goals/new",
+		"/me/pages/new", "/me/pages/pg-vente/publish", "/me/journal", "/me/journal/new", "/me/conversation", "/notifications", "/me/goals", "/me/goals/new",
 		"/me/goals/goal-cdi/milestones/new", "/me/account", "/me/account/erase"} {
 		pages = append(pages, struct {
 			b    *benBrowser

@@ -79,11 +79,15 @@ func (s *Server) base(r *http.Request, current string) meBase {
 	l := language(r)
 	b := meBase{}
 	for _, n := range [][2]string{{"/me/portfolio", "me.nav.portfolio"}, {"/me/share", "me.nav.share"},
-		{"/me/journal", "me.nav.journal"}, {"/me/conversation", "me.nav.talk"}, {"/me/goals", "me.nav.goals"}, {"/me/badges", "me.nav.badges"}, {"/me/account", "me.nav.account"}} {
+		{"/me/journal", "me.nav.journal"}, {"/me/conversation", "me.nav.talk"}, {"/me/goals", "me.nav.goals"}, {"/me/badges", "me.nav.badges"}, {"/me/account", "me.nav.account"},
+		{"/notifications", "me.nav.notifications"}} {
 		b.Nav = append(b.Nav, navLink{Href: n[0], Label: words.T(l, n[1]), Current: n[0] == current})
 	}
 	if n := s.unread(r); n > 0 {
 		b.Nav[3].Label = unreadLabel(l, b.Nav[3].Label, n)
+	}
+	if n := s.unreadNotifications(r); n > 0 {
+		b.Nav[6].Label = noteCountLabel(b.Nav[6].Label, n)
 	}
 	switch d := r.URL.Query().Get("done"); d {
 	case "saved", "revoked", "reached", "resent":

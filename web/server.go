@@ -80,7 +80,7 @@ func New(deps Deps) (*Server, error) {
 // pageGroups lists the route groups of the pages; each group registers its
 // routes (one line each to add).
 func (s *Server) pageGroups() []func(chi.Router) {
-	return []func(chi.Router){s.recruiterPages, s.sessionPages, s.beneficiaryPages, s.counsellorPages, s.tutorPages, s.auditorPages, s.adminPages, s.badgePages}
+	return []func(chi.Router){s.recruiterPages, s.sessionPages, s.beneficiaryPages, s.counsellorPages, s.tutorPages, s.auditorPages, s.adminPages, s.badgePages, s.notificationPages}
 }
 
 // ServeHTTP implements http.Handler.

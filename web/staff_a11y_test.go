@@ -26,7 +26,7 @@ func TestStaffPagesAccessible(t *testing.T) {
 	}
 	pages := []struct{ who, path string }{
 		{"p-cons", "/counsellor"}, {"p-cons", "/counsellor?inactive=1"}, {"p-cons", "/counsellor/beneficiaries/p-zoe"},
-		{"p-cons", "/counsellor/beneficiaries/p-zoe/dossiers/d-1"}, {"p-cons", "/counsellor/conversations"},
+		{"p-cons", "/counsellor/beneficiaries/p-zoe/dossiers/d-1"}, {"p-cons", "/counsellor/conversations"}, {"p-cons", "/notifications"}, {"p-tutor", "/notifications"},
 		{"p-cons", "/counsellor/beneficiaries/p-zoe/conversation"}, {"p-tutor", "/tutor"}, {"p-tutor", "/tutor/beneficiaries/p-zoe"},
 		{"p-tutor", "/tutor/beneficiaries/p-zoe/items/task/x-shop/t-till"}, {"p-admin", "/admin"}, {"p-admin", "/admin/tokens"},
 		{"p-audit", "/auditor"}, {"p-audit", "/auditor/dossiers/p-zoe/d-1"},
