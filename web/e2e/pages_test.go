@@ -39,6 +39,7 @@ var mainPages = []mainPage{
 	{name: "auditor-dossier", who: demo.Auditor, path: "/auditor/dossiers/" + demo.Beneficiary + "/" + demo.Dossier},
 	{name: "admin", who: demo.Admin, path: "/admin"},
 	{name: "admin-tokens", who: demo.Admin, path: "/admin/tokens"},
+	{name: "notification-centre", who: demo.Counsellor, path: "/notifications"},
 }
 
 // The two windows of the screenshots.

@@ -24,10 +24,13 @@ import (
 // credentials, the API with the pages), on a loopback port, over a data
 // directory seeded with the demo.
 type service struct {
-	url    string
-	seeded demo.Seeded
-	pages  *web.Server // the pages, for the list of their routes
-	stop   []func()    // in reverse order of start
+	url     string
+	seeded  demo.Seeded
+	pages   *web.Server // the pages, for the list of their routes
+	stop    []func()    // in reverse order of start
+	queries *projections.Queries
+	h       *commands.Handler
+	waitFor func(context.Context) error // until the read models show the whole log
 }
 
 // startService starts the service in dir; close stops it.
@@ -88,6 +91,14 @@ func startService(ctx context.Context, dir string) (s *service, err error) {
 		return s, fmt.Errorf("wait for the read models: %w", err)
 	}
 	queries := projections.NewQueries(rm, codec)
+	s.queries, s.h = queries, h
+	s.waitFor = func(ctx context.Context) error {
+		head, err := store.Head(ctx)
+		if err == nil {
+			err = runner.WaitFor(ctx, head)
+		}
+		return err
+	}
 	pages, err := web.New(web.Deps{Commands: h, Queries: queries, Files: files, Auth: creds, Creds: creds, Waiter: runner,
 		DemoPage: s.seeded.PagePath, Keyring: ring, Store: store, MaxUploadBytes: 8 << 20})
 	if err != nil {
