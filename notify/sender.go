@@ -117,6 +117,12 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	return sent, failed
 }
 
+// SendPerson sends person's digest now, whatever the window; ok is false
+// when nothing was sent.
+func (s *Sender) SendPerson(ctx context.Context, person string) (ok bool, err error) {
+	return s.sendOne(ctx, person, s.cfg.Now().UTC())
+}
+
 // sendOne claims person's digest and sends it; ok is false when nothing
 // was sent (nothing pending, or no address: the digest is dropped).
 func (s *Sender) sendOne(ctx context.Context, person string, now time.Time) (ok bool, err error) {

@@ -74,7 +74,7 @@ type benchLine struct {
 	Machine            string  `json:"machine"`
 }
 
-const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation, badge"
+const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation, badge, notify"
 
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -101,6 +101,8 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchConversation(ctx, args[1:], stdout, stderr)
 	case "badge": // issuing and verifying Open Badges (bench_badge.go)
 		return benchBadge(ctx, args[1:], stdout, stderr)
+	case "notify": // the notification centre, e-mail digests (bench_notify.go)
+		return benchNotify(ctx, args[1:], stdout, stderr)
 	}
 	return usageError("bench: unknown sub-command %q (want %s)", args[0], benchCommands)
 }

@@ -50,12 +50,21 @@ func Binary() (string, bool) {
 // FreePort returns a loopback TCP port nobody listens on now.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := Port()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// Port returns a loopback TCP port nobody listens on now.
+func Port() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // Start starts Mailpit with its SMTP server on smtpPort (0: a free one);
@@ -72,26 +81,37 @@ func Start(t testing.TB, smtpPort int) *Server {
 	if smtpPort == 0 {
 		smtpPort = FreePort(t)
 	}
-	apiPort := FreePort(t)
-	s := &Server{SMTPHost: "127.0.0.1", SMTPPort: smtpPort, API: "http://127.0.0.1:" + strconv.Itoa(apiPort), dir: t.TempDir()}
-	s.cmd = exec.Command(bin, "--smtp", "127.0.0.1:"+strconv.Itoa(smtpPort), "--listen", "127.0.0.1:"+strconv.Itoa(apiPort),
-		"--database", filepath.Join(s.dir, "mailpit.db"), "--disable-version-check", "--smtp-auth-accept-any", "--smtp-auth-allow-insecure")
-	s.cmd.Stdout, s.cmd.Stderr = nil, nil
-	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("start mailpit: %v", err)
+	s, err := Launch(bin, smtpPort, FreePort(t), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(s.Stop)
+	return s
+}
+
+// Launch starts bin with its SMTP server on smtpPort and its API on
+// apiPort (loopback), keeping its messages in dir, and waits until both
+// answer; the caller stops it.
+func Launch(bin string, smtpPort, apiPort int, dir string) (*Server, error) {
+	s := &Server{SMTPHost: "127.0.0.1", SMTPPort: smtpPort, API: "http://127.0.0.1:" + strconv.Itoa(apiPort), dir: dir}
+	s.cmd = exec.Command(bin, "--smtp", "127.0.0.1:"+strconv.Itoa(smtpPort), "--listen", "127.0.0.1:"+strconv.Itoa(apiPort),
+		"--database", filepath.Join(dir, "mailpit.db"), "--disable-version-check", "--smtp-auth-accept-any", "--smtp-auth-allow-insecure",
+		"--max", "100000")
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start mailpit: %w", err)
+	}
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		resp, err := http.Get(s.API + "/api/v1/messages")
 		if err == nil {
 			resp.Body.Close()
 			if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", smtpPort)); err == nil {
 				c.Close()
-				return s
+				return s, nil
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("mailpit did not start on SMTP %d, API %d: %v", smtpPort, apiPort, err)
+			s.Stop()
+			return nil, fmt.Errorf("mailpit did not start on SMTP %d, API %d: %v", smtpPort, apiPort, err)
 		}
 	}
 }
