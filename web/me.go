@@ -87,7 +87,8 @@ func (s *Server) base(r *http.Request, current string) meBase {
 		b.Nav[3].Label = unreadLabel(l, b.Nav[3].Label, n)
 	}
 	if n := s.unreadNotifications(r); n > 0 {
-		b.Nav[6].Label = noteCountLabel(b.Nav[6].Label, n)
+		last := len(b.Nav) - 1 // the notification centre
+		b.Nav[last].Label = noteCountLabel(b.Nav[last].Label, n)
 	}
 	switch d := r.URL.Query().Get("done"); d {
 	case "saved", "revoked", "reached", "resent":
