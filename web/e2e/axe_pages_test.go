@@ -60,6 +60,7 @@ var pageVisits = []pageVisit{
 	{route: "/me/goals/{id}/milestones/new", who: demo.Beneficiary, path: "/me/goals/goal-demo-job/milestones/new"},
 	{route: "/me/account", who: demo.Beneficiary},
 	{route: "/me/badges", who: demo.Beneficiary},
+	{route: "/notifications", who: demo.Beneficiary},
 	{route: "/me/account/erase", who: demo.Beneficiary},
 
 	{route: "/counsellor", who: demo.Counsellor},
@@ -68,6 +69,7 @@ var pageVisits = []pageVisit{
 	{route: "/counsellor/beneficiaries/{portfolioID}/conversation", who: demo.Counsellor, path: leaCase + "/conversation"},
 	{route: "/counsellor/beneficiaries/{portfolioID}/dossiers/{dossierID}", who: demo.Counsellor, path: leaCase + "/dossiers/" + demo.Dossier},
 	{route: "/counsellor/conversations", who: demo.Counsellor},
+	{route: "/notifications", who: demo.Counsellor},
 	{route: "/counsellor/beneficiaries/{portfolioID}/badges", who: demo.Counsellor, path: leaCase + "/badges"},
 	{route: "/counsellor/conversations/{conversationID}", who: demo.Counsellor, find: colleagueTalk},
 
@@ -85,6 +87,9 @@ var pageVisits = []pageVisit{
 	{path: "/no-such-page", want: http.StatusNotFound},
 	{path: "/p/no-such-link", want: http.StatusNotFound},
 	{who: demo.Beneficiary, path: "/counsellor", want: http.StatusForbidden},
+	// An unsubscribe link's token comes in an e-mail: an unknown one
+	// answers its 404 here, and TestNotificationsAndDigest opens a real one.
+	{route: "/unsubscribe/{token}", path: "/unsubscribe/no-such-token", want: http.StatusNotFound},
 	// The demo holds no badge: a badge's verification page of a published
 	// page answers its 404 here, and TestBadgeJourney checks it as shown.
 	{route: "/p/{token}/badges/{id}", find: func(_ *testing.T, w *world, _ context.Context) string {
