@@ -27,6 +27,7 @@ const (
 	actIssueBadge                      // issue an Open Badge to the owner: assigned counsellor
 	actRevokeBadge                     // revoke one: assigned counsellor, structure admin
 	actReadBadges                      // the portfolio's badges and their credentials: owner, assigned counsellor, structure admin
+	actImport                          // import a file into the portfolio (its items as content writes): owner, assigned counsellor
 )
 
 // authorize is the one place that decides who may do what to a portfolio.
@@ -76,6 +77,10 @@ func authorize(a domain.Actor, st *domain.Structure, p *domain.Portfolio, act ac
 		ok = owner || counsellor || admin
 	case actRecordDecision:
 		ok = counsellor
+	case actImport:
+		// The beneficiary, or a counsellor for them (imports.go): what
+		// an import adds is the person's own past, typed in for them.
+		ok = owner || counsellor
 	case actConverse:
 		// Private to those who follow the beneficiary: their structure's
 		// admin knows the portfolio but is no party to it.
