@@ -137,7 +137,7 @@ func (it *Items) europassEducation(at string, e *node) {
 	it.Experiences = append(it.Experiences, Experience{Key: entryKey(at, org, title, string(from)),
 		Input: domain.ExperienceInput{Kind: domain.KindTraining, Context: domain.ContextFormal, From: from, To: to,
 			Text: domain.ExperienceText{Title: title, Organisation: line(org, 200),
-				Place: line(e.path("OrganizationContact", "Communication", "Address", "CityName").value(), 200),
+				Place:       line(e.path("OrganizationContact", "Communication", "Address", "CityName").value(), 200),
 				Description: it.description(at, parts...)}}})
 }
 
