@@ -239,3 +239,12 @@ func (st *ImportStep) decide(ctx context.Context, p *domain.Portfolio, now time.
 	}
 	return nil, fmt.Errorf("import step %q: no command", st.Source)
 }
+
+// AuthorizeImport reports whether a may import a file into portfolio id
+// (actImport), before the file is read. Errors are those of the
+// commands: not found when a may not know the portfolio, forbidden else.
+func (h *Handler) AuthorizeImport(ctx context.Context, a domain.Actor, id string) error {
+	return h.withPortfolio(ctx, a, id, func(p *domain.Portfolio, st *domain.Structure, now time.Time) error {
+		return authorize(a, st, p, actImport, nil, "", now)
+	})
+}

@@ -217,6 +217,9 @@ var matrixRules = map[string]struct {
 	"setNotificationPreferences": {notifiable, `{"kinds":{"comment":{"in_app":true,"email":false}}}`},
 	"setInactivityPeriod":        {structureRule(true), `{"days":14}`},
 	"unsubscribe":                {anyone, ""},
+	// Imports: the owner, or her counsellor for her (a JSON Resume body).
+	"previewImport": {ownerOrCons, `{"work":[{"name":"Imprimerie du Port","position":"Apprentie"}]}`},
+	"importFile":    {ownerOrCons, `{"work":[{"name":"Imprimerie du Port","position":"Apprentie"}]}`},
 }
 
 // notifiable: every member of a structure has a notification centre, the

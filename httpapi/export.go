@@ -16,19 +16,22 @@ import (
 const (
 	formatJSONResume = "jsonresume"
 	formatPDF        = "pdf"
+	formatEuropass   = "europass" // export_formats.go
+	formatLEAP2A     = "leap2a"
 )
 
 func (s *Server) exportRoutes() []route {
-	const desc = "format=jsonresume (the default) answers a JSON Resume document (schema v1.0.0); format=pdf a PDF CV drawn from it. " +
+	const desc = "format=jsonresume (the default) answers a JSON Resume document (schema v1.0.0); format=pdf a PDF CV drawn from it; " +
+		"format=europass a Europass CV (the XML of 2020, HR-XML based); format=leap2a a LEAP2A zip (Atom feed and the evidence files). " +
 		"lang=fr (the default) or en names levels and headings; the person's own text stays as written. " +
 		"For the owner and their counsellors, as the CV itself; the email is in it only for the owner."
 	return []route{
 		{Method: "GET", Pattern: pp + "/cvs/{cvID}/export", ID: "exportCV", Summary: "A CV as a JSON Resume document or a PDF", Tag: "read models",
-			Description: desc, Query: []string{"format", "lang"}, Response: resume.Document{}, Produces: []string{"application/pdf"},
+			Description: desc, Query: []string{"format", "lang"}, Response: resume.Document{}, Produces: []string{"application/pdf", typeXML, typeZip},
 			Status: http.StatusOK, Handle: s.exportCV},
 		{Method: "GET", Pattern: pp + "/export", ID: "exportPortfolio", Summary: "The whole portfolio as a JSON Resume document or a PDF", Tag: "read models",
 			Description: desc + " Every live experience (most recent first) and every competence.", Query: []string{"format", "lang"},
-			Response: resume.Document{}, Produces: []string{"application/pdf"}, Status: http.StatusOK, Handle: s.exportPortfolio},
+			Response: resume.Document{}, Produces: []string{"application/pdf", typeXML, typeZip}, Status: http.StatusOK, Handle: s.exportPortfolio},
 	}
 }
 
@@ -52,7 +55,15 @@ func (s *Server) exportCV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeExport(w, resume.FromCV(cv, o), format, lang, "CV "+strings.TrimSpace(cv.Owner.Name+" "+cv.Title))
+	name := "CV " + strings.TrimSpace(cv.Owner.Name+" "+cv.Title)
+	if format == formatLEAP2A {
+		items, err := s.deps.Queries.PortfolioItemsWithEvidence(r.Context(), pid(r))
+		if err != nil {
+			return err
+		}
+		return s.writeLEAP2A(w, r, leap2aOfCV(cv, items, o, name))
+	}
+	return writeExport(w, resume.FromCV(cv, o), format, lang, name)
 }
 
 func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) error {
@@ -64,13 +75,20 @@ func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) error {
 	if err := s.deps.Commands.AuthorizeRead(r.Context(), a, pid(r), commands.ReadWhole, ""); err != nil {
 		return err
 	}
-	items, err := s.deps.Queries.PortfolioItems(r.Context(), pid(r))
+	read := s.deps.Queries.PortfolioItems
+	if format == formatLEAP2A {
+		read = s.deps.Queries.PortfolioItemsWithEvidence
+	}
+	items, err := read(r.Context(), pid(r))
 	if err != nil {
 		return err
 	}
 	o, err := s.exportOptions(r, a, items.Owner, lang)
 	if err != nil {
 		return err
+	}
+	if format == formatLEAP2A {
+		return s.writeLEAP2A(w, r, leap2aOfPortfolio(items, o, "Portfolio "+items.Owner.Name))
 	}
 	return writeExport(w, resume.FromPortfolio(items, o), format, lang, "Portfolio "+items.Owner.Name)
 }
@@ -82,9 +100,9 @@ func exportParams(r *http.Request) (string, resume.Lang, error) {
 	switch format {
 	case "":
 		format = formatJSONResume
-	case formatJSONResume, formatPDF:
+	case formatJSONResume, formatPDF, formatEuropass, formatLEAP2A:
 	default:
-		return "", "", invalidParam("format", "must be jsonresume or pdf")
+		return "", "", invalidParam("format", "must be jsonresume, pdf, europass or leap2a")
 	}
 	switch l := q.Get("lang"); l {
 	case "", "fr", "en":
@@ -112,6 +130,9 @@ func writeExport(w http.ResponseWriter, d resume.Document, format string, lang r
 		w.Header().Set("Content-Disposition", attachment(name+".json", "", "application/json"))
 		writeJSON(w, http.StatusOK, d)
 		return nil
+	}
+	if format == formatEuropass {
+		return writeEuropass(w, d, lang, name)
 	}
 	var buf bytes.Buffer // whole before the first byte: a failure is still a problem
 	if err := resume.WritePDF(&buf, d, lang, time.Now()); err != nil {

@@ -8,6 +8,6 @@ func (s *Server) routes() []route {
 		s.structureRoutes(), s.grantRoutes(), s.experienceRoutes(), s.competenceRoutes(), s.evidenceRoutes(),
 		s.planRoutes(), s.folderRoutes(), s.pageRoutes(), s.dossierRoutes(), s.readRoutes(), s.readModelRoutes(), s.exportRoutes(), s.bundleRoutes(),
 		s.authRoutes(),
-		s.conversationRoutes(), s.badgeRoutes(), s.notificationRoutes(), s.fileRoutes(), s.eventRoutes(), s.peopleRoutes(), s.metricsRoutes(),
+		s.conversationRoutes(), s.badgeRoutes(), s.notificationRoutes(), s.importRoutes(), s.fileRoutes(), s.eventRoutes(), s.peopleRoutes(), s.metricsRoutes(),
 	)
 }

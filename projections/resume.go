@@ -21,12 +21,16 @@ type PortfolioItems struct {
 // read model does not know answers no items, not an error: the caller
 // authorizes the read against the portfolio itself first.
 func (q *Queries) PortfolioItems(ctx context.Context, id string) (PortfolioItems, error) {
+	return q.portfolioItems(ctx, id, false)
+}
+
+func (q *Queries) portfolioItems(ctx context.Context, id string, deep bool) (PortfolioItems, error) {
 	r, err := q.begin(ctx, itemsModel)
 	if err != nil {
 		return PortfolioItems{}, err
 	}
 	defer r.close()
-	s := newResolver(r, id, false)
+	s := newResolver(r, id, deep)
 	v := PortfolioItems{PortfolioID: id}
 	if v.Owner, err = s.person(id); err != nil {
 		return PortfolioItems{}, err

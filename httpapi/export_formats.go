@@ -1,0 +1,95 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/parcours/parcours/domain"
+	"github.com/parcours/parcours/formats"
+	"github.com/parcours/parcours/projections"
+	"github.com/parcours/parcours/resume"
+)
+
+const (
+	typeXML = "application/xml"
+	typeZip = "application/zip"
+)
+
+// writeEuropass answers d as a Europass CV, whole before the first byte.
+func writeEuropass(w http.ResponseWriter, d resume.Document, lang resume.Lang, name string) error {
+	var buf bytes.Buffer
+	if err := formats.WriteEuropass(&buf, d, lang); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", typeXML+"; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Disposition", attachment(name+" Europass.xml", "", typeXML))
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+func leap2aOfPortfolio(items projections.PortfolioItems, o resume.Options, title string) formats.LEAP2AExport {
+	return formats.LEAP2AExport{PortfolioID: items.PortfolioID, Title: title, Owner: items.Owner, Email: o.Email,
+		Experiences: items.Experiences, Competences: items.Competences, Now: o.Now}
+}
+
+// leap2aOfCV is a CV's experiences, trainings and competences, taken
+// from the portfolio's items with their evidence.
+func leap2aOfCV(cv projections.CVView, items projections.PortfolioItems, o resume.Options, title string) formats.LEAP2AExport {
+	chosen := map[string]bool{}
+	for _, x := range slices.Concat(cv.Experiences, cv.Education) {
+		chosen[x.ID] = true
+	}
+	for _, c := range cv.Competences {
+		chosen[c.ID] = true
+	}
+	x := formats.LEAP2AExport{PortfolioID: cv.PortfolioID, Title: title, Owner: cv.Owner, Email: o.Email, Now: o.Now}
+	for _, e := range items.Experiences {
+		if chosen[e.ID] {
+			x.Experiences = append(x.Experiences, e)
+		}
+	}
+	for _, c := range items.Competences {
+		if chosen[c.ID] {
+			x.Competences = append(x.Competences, c)
+		}
+	}
+	return x
+}
+
+// writeLEAP2A streams x as a LEAP2A zip with the evidence files, read
+// from the store (each checked to be the portfolio's). A failure once
+// the zip has started cuts the response, so that it is not taken whole.
+func (s *Server) writeLEAP2A(w http.ResponseWriter, r *http.Request, x formats.LEAP2AExport) error {
+	if s.deps.Files == nil {
+		return errUnavailable("file storage")
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), transferTime)
+	defer cancel()
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(transferTime))
+	open := func(ctx context.Context, fileID string) (io.ReadCloser, error) {
+		rc, owner, err := s.deps.Files.Open(ctx, fileID)
+		if err != nil {
+			return nil, err
+		}
+		if owner != x.PortfolioID {
+			rc.Close()
+			return nil, &domain.Error{Kind: domain.KindNotFound, Field: "file", Reason: "no file " + fileID}
+		}
+		return rc, nil
+	}
+	h := w.Header()
+	h.Set("Content-Type", typeZip)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Disposition", attachment(x.Title+" LEAP2A.zip", "", typeZip))
+	h.Set("Cache-Control", "private, no-store")
+	if err := formats.WriteLEAP2A(ctx, w, x, open); err != nil {
+		s.log.ErrorContext(r.Context(), "LEAP2A export cut", "portfolio", x.PortfolioID, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
