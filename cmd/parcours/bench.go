@@ -74,7 +74,7 @@ type benchLine struct {
 	Machine            string  `json:"machine"`
 }
 
-const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation, badge, notify"
+const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation, badge, notify, import"
 
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -103,6 +103,8 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchBadge(ctx, args[1:], stdout, stderr)
 	case "notify": // the notification centre, e-mail digests (bench_notify.go)
 		return benchNotify(ctx, args[1:], stdout, stderr)
+	case "import": // LEAP2A imports through the API (bench_import.go)
+		return benchImport(ctx, args[1:], stdout, stderr)
 	}
 	return usageError("bench: unknown sub-command %q (want %s)", args[0], benchCommands)
 }
