@@ -221,3 +221,38 @@ func safeFileName(s string) string {
 	}
 	return line(s, 120)
 }
+
+// PortfolioLEAP2A is the LEAP2A export of a whole portfolio (items read
+// with their evidence); email only for the owner.
+func PortfolioLEAP2A(items projections.PortfolioItems, email, title string, now time.Time) LEAP2AExport {
+	return LEAP2AExport{PortfolioID: items.PortfolioID, Title: title, Owner: items.Owner, Email: email,
+		Experiences: items.Experiences, Competences: items.Competences, Now: now}
+}
+
+// CVLEAP2A is the LEAP2A export of a CV: its experiences, trainings and
+// competences, taken from the portfolio's items (read with their
+// evidence); email only for the owner.
+func CVLEAP2A(cv projections.CVView, items projections.PortfolioItems, email, title string, now time.Time) LEAP2AExport {
+	chosen := map[string]bool{}
+	for _, x := range cv.Experiences {
+		chosen[x.ID] = true
+	}
+	for _, x := range cv.Education {
+		chosen[x.ID] = true
+	}
+	for _, c := range cv.Competences {
+		chosen[c.ID] = true
+	}
+	x := LEAP2AExport{PortfolioID: cv.PortfolioID, Title: title, Owner: cv.Owner, Email: email, Now: now}
+	for _, e := range items.Experiences {
+		if chosen[e.ID] {
+			x.Experiences = append(x.Experiences, e)
+		}
+	}
+	for _, c := range items.Competences {
+		if chosen[c.ID] {
+			x.Competences = append(x.Competences, c)
+		}
+	}
+	return x
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parcours/parcours/commands"
 	"github.com/parcours/parcours/domain"
+	"github.com/parcours/parcours/formats"
 	"github.com/parcours/parcours/projections"
 	"github.com/parcours/parcours/resume"
 )
@@ -61,7 +62,7 @@ func (s *Server) exportCV(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return s.writeLEAP2A(w, r, leap2aOfCV(cv, items, o, name))
+		return s.writeLEAP2A(w, r, formats.CVLEAP2A(cv, items, o.Email, name, o.Now))
 	}
 	return writeExport(w, resume.FromCV(cv, o), format, lang, name)
 }
@@ -88,7 +89,7 @@ func (s *Server) exportPortfolio(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if format == formatLEAP2A {
-		return s.writeLEAP2A(w, r, leap2aOfPortfolio(items, o, "Portfolio "+items.Owner.Name))
+		return s.writeLEAP2A(w, r, formats.PortfolioLEAP2A(items, o.Email, "Portfolio "+items.Owner.Name, o.Now))
 	}
 	return writeExport(w, resume.FromPortfolio(items, o), format, lang, "Portfolio "+items.Owner.Name)
 }

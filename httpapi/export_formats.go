@@ -5,12 +5,10 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/parcours/parcours/domain"
 	"github.com/parcours/parcours/formats"
-	"github.com/parcours/parcours/projections"
 	"github.com/parcours/parcours/resume"
 )
 
@@ -30,35 +28,6 @@ func writeEuropass(w http.ResponseWriter, d resume.Document, lang resume.Lang, n
 	w.Header().Set("Content-Disposition", attachment(name+" Europass.xml", "", typeXML))
 	_, err := buf.WriteTo(w)
 	return err
-}
-
-func leap2aOfPortfolio(items projections.PortfolioItems, o resume.Options, title string) formats.LEAP2AExport {
-	return formats.LEAP2AExport{PortfolioID: items.PortfolioID, Title: title, Owner: items.Owner, Email: o.Email,
-		Experiences: items.Experiences, Competences: items.Competences, Now: o.Now}
-}
-
-// leap2aOfCV is a CV's experiences, trainings and competences, taken
-// from the portfolio's items with their evidence.
-func leap2aOfCV(cv projections.CVView, items projections.PortfolioItems, o resume.Options, title string) formats.LEAP2AExport {
-	chosen := map[string]bool{}
-	for _, x := range slices.Concat(cv.Experiences, cv.Education) {
-		chosen[x.ID] = true
-	}
-	for _, c := range cv.Competences {
-		chosen[c.ID] = true
-	}
-	x := formats.LEAP2AExport{PortfolioID: cv.PortfolioID, Title: title, Owner: cv.Owner, Email: o.Email, Now: o.Now}
-	for _, e := range items.Experiences {
-		if chosen[e.ID] {
-			x.Experiences = append(x.Experiences, e)
-		}
-	}
-	for _, c := range items.Competences {
-		if chosen[c.ID] {
-			x.Competences = append(x.Competences, c)
-		}
-	}
-	return x
 }
 
 // writeLEAP2A streams x as a LEAP2A zip with the evidence files, read

@@ -51,6 +51,9 @@ type Server struct {
 	deps Deps
 	tpl  *Templates
 	mux  chi.Router
+	// imports are the previewed import files awaiting confirmation
+	// (me_import.go).
+	imports *pendingImports
 }
 
 // New parses the templates (failing fast if one is broken) and builds the
@@ -63,7 +66,7 @@ func New(deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: deps.Log, deps: deps, tpl: tpl}
+	s := &Server{log: deps.Log, deps: deps, tpl: tpl, imports: newPendingImports()}
 	r := chi.NewRouter()
 	r.Handle("/static/*", http.StripPrefix("/static/", staticHandler()))
 	r.Get("/", s.home)
@@ -80,7 +83,7 @@ func New(deps Deps) (*Server, error) {
 // pageGroups lists the route groups of the pages; each group registers its
 // routes (one line each to add).
 func (s *Server) pageGroups() []func(chi.Router) {
-	return []func(chi.Router){s.recruiterPages, s.sessionPages, s.beneficiaryPages, s.counsellorPages, s.tutorPages, s.auditorPages, s.adminPages, s.badgePages, s.notificationPages}
+	return []func(chi.Router){s.recruiterPages, s.sessionPages, s.beneficiaryPages, s.counsellorPages, s.tutorPages, s.auditorPages, s.adminPages, s.badgePages, s.notificationPages, s.formatPages}
 }
 
 // ServeHTTP implements http.Handler.
