@@ -60,6 +60,7 @@ var pageVisits = []pageVisit{
 	{route: "/me/goals/{id}/milestones/new", who: demo.Beneficiary, path: "/me/goals/goal-demo-job/milestones/new"},
 	{route: "/me/account", who: demo.Beneficiary},
 	{route: "/me/badges", who: demo.Beneficiary},
+	{route: "/me/import", who: demo.Beneficiary},
 	{route: "/notifications", who: demo.Beneficiary},
 	{route: "/me/account/erase", who: demo.Beneficiary},
 
@@ -69,6 +70,7 @@ var pageVisits = []pageVisit{
 	{route: "/counsellor/beneficiaries/{portfolioID}/conversation", who: demo.Counsellor, path: leaCase + "/conversation"},
 	{route: "/counsellor/beneficiaries/{portfolioID}/dossiers/{dossierID}", who: demo.Counsellor, path: leaCase + "/dossiers/" + demo.Dossier},
 	{route: "/counsellor/conversations", who: demo.Counsellor},
+	{route: "/counsellor/beneficiaries/{portfolioID}/import", who: demo.Counsellor, path: leaCase + "/import"},
 	{route: "/notifications", who: demo.Counsellor},
 	{route: "/counsellor/beneficiaries/{portfolioID}/badges", who: demo.Counsellor, path: leaCase + "/badges"},
 	{route: "/counsellor/conversations/{conversationID}", who: demo.Counsellor, find: colleagueTalk},
@@ -119,6 +121,8 @@ var notPages = map[string]string{
 	"/me/cvs/{id}/pdf":                "a PDF",
 	"/me/cvs/{id}/jsonresume":         "a JSON Resume document",
 	"/p/{token}/files/{fileID}":       "an evidence file of a published page",
+	"/me/cvs/{id}/europass":           "a Europass CV (XML)",
+	"/me/cvs/{id}/leap2a":             "a LEAP2A zip",
 	"/me/badges/{id}/download":        "a signed credential (JSON)",
 	"/p/{token}/badges/{id}/download": "a signed credential (JSON) of a published page",
 }
