@@ -3,7 +3,9 @@ package domain
 import "strings"
 
 // validate accepts an RNCP block or competence code ("BC01", "C1.2") within
-// an RNCP certification ("RNCP37849"), an ESCO skill URI, or a ROME code.
+// an RNCP certification ("RNCP37849"), an ESCO skill URI, or a ROME code:
+// an occupation's ("K1201") or, in ROME 4.0, a competence's OGR number
+// ("121357").
 func (f FrameworkRef) validate() error {
 	switch {
 	case strings.HasPrefix(f.Framework, "RNCP") && len(f.Framework) <= 10 && isDigits(f.Framework[4:]):
@@ -15,8 +17,9 @@ func (f FrameworkRef) validate() error {
 			return invalid("framework.code", "must be an ESCO skill URI (http://data.europa.eu/esco/skill/…)")
 		}
 	case f.Framework == "ROME":
-		if len(f.Code) != 5 || f.Code[0] < 'A' || f.Code[0] > 'N' || !isDigits(f.Code[1:]) {
-			return invalid("framework.code", "must be a ROME code (K1201)")
+		occupation := len(f.Code) == 5 && f.Code[0] >= 'A' && f.Code[0] <= 'N' && isDigits(f.Code[1:])
+		if !occupation && (len(f.Code) > 9 || !isDigits(f.Code)) {
+			return invalid("framework.code", "must be a ROME code (K1201) or a ROME competence number (121357)")
 		}
 	default:
 		return invalid("framework.framework", "must be an RNCP certification (RNCP37849), ESCO or ROME")

@@ -40,7 +40,7 @@ func Events() []EventSpec {
 	return slices.Concat(structureEvents, portfolioEvents, grantEvents, experienceEvents,
 		competenceEvents, evidenceEvents, feedbackEvents, goalEvents, journalEvents,
 		documentEvents, cvEvents, pageEvents, dossierEvents, erasureEvents, conversationEvents, badgeEvents,
-		notificationEvents)
+		notificationEvents, frameworkEvents)
 }
 
 // Stream names.
