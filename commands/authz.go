@@ -146,3 +146,22 @@ func (h *Handler) withStructure(ctx context.Context, id string, fn func(*domain.
 	}
 	return fn(e.state.(*domain.Structure))
 }
+
+// authorizeFrameworkImport decides who imports reference frameworks: the
+// platform's operator, since every structure shares them.
+func authorizeFrameworkImport(a domain.Actor) error {
+	if a.Role != domain.RoleOperator {
+		return &domain.Error{Kind: domain.KindForbidden, Reason: "only the platform operator imports reference frameworks"}
+	}
+	return nil
+}
+
+// authorizeFrameworkRead decides who searches the frameworks besides the
+// operator: the active members of the actor's structure, whatever their
+// role (a beneficiary picks competences, a counsellor reads them).
+func authorizeFrameworkRead(a domain.Actor, st *domain.Structure, _ time.Time) error {
+	if !st.Exists() || !st.HasActive(a.PersonID, a.Role) {
+		return &domain.Error{Kind: domain.KindForbidden, Reason: "reference frameworks are for the members of a structure"}
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -42,6 +43,9 @@ func (f *Framework) Current() (FrameworkVersion, bool) {
 	}
 	return f.versions[len(f.versions)-1], true
 }
+
+// Versions returns every import, the oldest first.
+func (f *Framework) Versions() []FrameworkVersion { return slices.Clone(f.versions) }
 
 // FrameworkImport is what an import brings: the entries read from the
 // files, and where they came from.
