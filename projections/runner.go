@@ -96,10 +96,10 @@ func NewRunnerWithOptions(store eventstore.Store, codec *eventcodec.Codec, db *D
 }
 
 // domainEvents carries the events of the domain's streams (structures,
-// portfolios, erasure records); other writers' streams (Publisher topics,
+// portfolios, erasure records, reference frameworks); other writers' streams (Publisher topics,
 // tools) are not read models' business.
 func domainEvents(_ string, e eventstore.Event) bool {
-	for _, prefix := range []string{"structure-", "portfolio-", "person-"} {
+	for _, prefix := range []string{"structure-", "portfolio-", "person-", "framework-"} {
 		if strings.HasPrefix(e.Stream, prefix) {
 			return true
 		}

@@ -13,7 +13,8 @@ import (
 var notInPortfolios = []string{"StructureRegistered", "SeatsChanged", "PersonEnrolled", "PersonLeft", "PersonErased",
 	"ConversationStarted", "MessagePosted", "MessageEdited", "MessageDeleted", "ConversationRead",
 	"BadgeIssued", "BadgeRevoked",
-	"NotificationPreferencesSet", "EmailUnsubscribed", "NotificationsRead", "InactivityNoticed", "InactivityPeriodSet"}
+	"NotificationPreferencesSet", "EmailUnsubscribed", "NotificationsRead", "InactivityNoticed", "InactivityPeriodSet",
+	"FrameworkEntriesRecorded", "FrameworkImported"}
 
 func (s *story) timeline(lang string) []projections.TimelineEntry {
 	s.t.Helper()
