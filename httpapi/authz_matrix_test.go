@@ -220,6 +220,12 @@ var matrixRules = map[string]struct {
 	// Imports: the owner, or her counsellor for her (a JSON Resume body).
 	"previewImport": {ownerOrCons, `{"work":[{"name":"Imprimerie du Port","position":"Apprentie"}]}`},
 	"importFile":    {ownerOrCons, `{"work":[{"name":"Imprimerie du Port","position":"Apprentie"}]}`},
+	// Reference frameworks: every active member of a structure (and the
+	// operator) reads them; the operator alone imports.
+	"listFrameworks":        {signedIn, ""},
+	"searchFrameworks":      {signedIn, ""},
+	"listFrameworkVersions": {signedIn, ""},
+	"importFramework":       {operatorOnly, "code_rome,libelle_rome\nK1201,Action sociale\n"},
 }
 
 // notifiable: every member of a structure has a notification centre, the
@@ -271,7 +277,7 @@ var pathValues = map[string]string{
 	"portfolioID": "p-zoe", "structureID": "s-ml", "personID": "p-luc", "counsellorID": "p-cons", "grantID": "g-exp",
 	"experienceID": "x-1", "taskID": "t-1", "competenceID": "c-1", "evidenceID": "ev-1", "goalID": "goal-1", "milestoneID": "m-1",
 	"documentID": "doc-1", "cvID": "cv-1", "pageID": "pg-1", "linkID": "l-1", "dossierID": "d-1", "token": "no-such-token",
-	"messageID": "msg-1", "badgeID": matrixBadge, "conversationID": domain.DirectConversationID("s-ml", "p-cons", "p-cons2"),
+	"messageID": "msg-1", "badgeID": matrixBadge, "kind": "rome", "conversationID": domain.DirectConversationID("s-ml", "p-cons", "p-cons2"),
 	"fileID": "00000000000000000000000000000000000000000000000000000000000000ff",
 }
 

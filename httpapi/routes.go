@@ -9,5 +9,6 @@ func (s *Server) routes() []route {
 		s.planRoutes(), s.folderRoutes(), s.pageRoutes(), s.dossierRoutes(), s.readRoutes(), s.readModelRoutes(), s.exportRoutes(), s.bundleRoutes(),
 		s.authRoutes(),
 		s.conversationRoutes(), s.badgeRoutes(), s.notificationRoutes(), s.importRoutes(), s.fileRoutes(), s.eventRoutes(), s.peopleRoutes(), s.metricsRoutes(),
+		s.frameworkRoutes(),
 	)
 }
