@@ -8,6 +8,7 @@
 //	parcours rebuild   rebuild read models from the log, swap them in
 //	parcours audit     the signed Merkle log: public-key, watch, bundle
 //	parcours admin     create-structure, create-user, create-token, erase-person, export-person
+//	parcours frameworks import --kind rncp|rome|esco FILE…
 //
 // Every command reads its configuration from flags, then PARCOURS_*
 // environment variables, then defaults.
@@ -56,6 +57,7 @@ Usage:
   parcours admin create-token --structure ID --role R --person-id P --name N [--enrol NAME]   prints the token once
   parcours admin erase-person ID     destroy a person's keys and files (GDPR erasure)
   parcours admin export-person ID [--out FILE]   one zip with all of a person's data
+  parcours frameworks import --kind rncp|rome|esco [--label L] FILE…   import a reference framework (files or zips as published)
 
 Run "parcours COMMAND -h" for the flags of a command.
 `
@@ -119,6 +121,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog
 		return project(ctx, rest, stdout, stderr, log)
 	case "audit":
 		return audit(ctx, rest, stdout, stderr, log)
+	case "frameworks":
+		return frameworksCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
