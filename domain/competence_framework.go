@@ -18,8 +18,12 @@ func (f FrameworkRef) validate() error {
 		}
 	case f.Framework == "ROME":
 		occupation := len(f.Code) == 5 && f.Code[0] >= 'A' && f.Code[0] <= 'N' && isDigits(f.Code[1:])
-		if !occupation && (len(f.Code) > 9 || !isDigits(f.Code)) {
-			return invalid("framework.code", "must be a ROME code (K1201) or a ROME competence number (121357)")
+		switch {
+		case occupation, len(f.Code) <= 9 && isDigits(f.Code):
+		case isDigits(f.Code):
+			return invalid("framework.code", "must be a ROME competence number (121357)")
+		default:
+			return invalid("framework.code", "must be a ROME code (K1201)")
 		}
 	default:
 		return invalid("framework.framework", "must be an RNCP certification (RNCP37849), ESCO or ROME")

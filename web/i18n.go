@@ -58,7 +58,8 @@ func (c catalog) T(l Lang, key string) string {
 var words = mergeCatalogs(catalogs...)
 
 // catalogs lists every group's catalog; add one line per group.
-var catalogs = []catalog{coreWords, publicWords, meWords, staffWords, counsellorWords, adminWords, talkWords, badgeWords, notificationWords, formatWords}
+var catalogs = []catalog{coreWords, publicWords, meWords, staffWords, counsellorWords, adminWords, talkWords, badgeWords, notificationWords, formatWords,
+	frameworkWords}
 
 func mergeCatalogs(cs ...catalog) catalog {
 	out := catalog{}

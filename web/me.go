@@ -103,6 +103,9 @@ type formPage struct {
 	Intro string
 	Form  *form
 	Back  string
+	// Picker, if set, searches the reference frameworks above the form
+	// (the competence form).
+	Picker *frameworkPicker
 }
 
 // showForm renders form.html titled by titleKey.

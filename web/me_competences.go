@@ -14,7 +14,7 @@ import (
 
 func competenceForm(l Lang) *form {
 	return &form{Action: "/me/competences", Submit: words.T(l, "me.add"), Fields: []formField{
-		{Name: "name", Label: words.T(l, "me.f.compname"), Hint: words.T(l, "me.h.compname"), Type: "text", Max: 200, Required: true},
+		{Name: "name", Label: words.T(l, "me.f.compname"), Hint: words.T(l, "me.h.compname") + " " + words.T(l, "fw.h.name"), Type: "text", Max: 200, Either: true},
 		{Name: "description", Label: words.T(l, "me.f.compdesc"), Type: "textarea", Max: 10000},
 		{Name: "framework", Label: words.T(l, "me.f.framework"), Hint: words.T(l, "me.h.framework"), Type: "text", Max: 64},
 		{Name: "code", Label: words.T(l, "me.f.code"), Hint: words.T(l, "me.h.code"), Type: "text", Max: 200},
@@ -36,7 +36,16 @@ func (s *Server) newCompetence(w http.ResponseWriter, r *http.Request) {
 	}
 	f := competenceForm(language(r))
 	f.Key = newKey()
-	s.showForm(w, r, http.StatusOK, "me.comp.new", f, experienceBack)
+	fp := experienceBack
+	var ok bool
+	if fp.Picker, ok = s.pickerFor(w, r, r.URL.Query()); !ok {
+		return
+	}
+	if c := fp.Picker.Chosen; c != nil {
+		ref, _ := chosenRef(r.URL.Query())
+		f.field("framework").Value, f.field("code").Value = ref.Framework, ref.Code
+	}
+	s.showForm(w, r, http.StatusOK, "me.comp.new", f, fp)
 }
 
 func (s *Server) declareCompetence(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +57,12 @@ func (s *Server) declareCompetence(w http.ResponseWriter, r *http.Request) {
 	f.fill(r.PostForm)
 	res, err := s.deps.Commands.DeclareCompetence(r.Context(), call, commands.DeclareCompetence{PortfolioID: a.PersonID, CompetenceInput: competenceInput(r.PostForm)})
 	if err != nil {
-		s.refused(w, r, "me.comp.new", f, experienceBack, err)
+		fp := experienceBack
+		var ok bool
+		if fp.Picker, ok = s.pickerFor(w, r, r.PostForm); !ok {
+			return
+		}
+		s.refused(w, r, "me.comp.new", f, fp, err)
 		return
 	}
 	s.saved(w, r, res, "/me/portfolio?done=saved#"+res.ID)

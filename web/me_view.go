@@ -44,6 +44,8 @@ type compView struct {
 	ID, Name, Framework, Description, State string
 	Evidence                                []evView
 	Feedback                                []feedbackView
+	ref                                     *domain.FrameworkRef
+	named                                   bool // the person named it
 }
 
 type overview struct {
@@ -60,10 +62,12 @@ func (s *Server) mePortfolio(w http.ResponseWriter, r *http.Request) {
 	}
 	l := language(r)
 	v := overview{meBase: s.base(r, "/me/portfolio")}
+	var names map[domain.FrameworkRef]string
 	err := s.readMine(r.Context(), a, func(p *domain.Portfolio) error {
 		b := &overviewBuilder{l: l, p: p, me: a.PersonID, fileURL: func(id string) string { return "/me/files/" + id }}
 		b.index()
 		v.Experiences, v.Competences = b.experiences(), b.competences()
+		names = s.frameworkNames(r.Context(), l, p)
 		today := domain.DateOf(s.clock())
 		for _, g := range p.Goals() {
 			v.Overdue += len(g.Overdue(today))
@@ -74,6 +78,7 @@ func (s *Server) mePortfolio(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	labelCompetences(v.Competences, names)
 	pg := s.page(r, "me.portfolio.title")
 	pg.Data, pg.Noindex = v, true
 	render(w, r, s.log, s.tpl, http.StatusOK, "me_portfolio.html", pg)
@@ -173,7 +178,7 @@ func (b *overviewBuilder) competences() []compView {
 		c := b.p.Competences()[id]
 		ref := domain.ItemRef{Kind: domain.ItemCompetence, ID: id}
 		out = append(out, compView{ID: id, Name: competenceName(c), Framework: frameworkLabel(c.Framework), Description: c.Personal.Description,
-			State: string(c.State(b.p)), Evidence: b.evidence[ref], Feedback: b.feedback[ref]})
+			State: string(c.State(b.p)), Evidence: b.evidence[ref], Feedback: b.feedback[ref], ref: c.Framework, named: c.Personal.Name != ""})
 	}
 	return out
 }

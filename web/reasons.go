@@ -35,6 +35,7 @@ var reasons = []struct {
 	{regexp.MustCompile(`^must be a ROME code \(ROME:K1201\) or an ESCO occupation URI$`), "Indiquez un code ROME (ROME:K1201) ou l'adresse d'un métier ESCO.", "Enter a ROME code (ROME:K1201) or an ESCO occupation URI."},
 	{regexp.MustCompile(`^must be an RNCP certification \(RNCP37849\), ESCO or ROME$`), "Choisissez RNCP (par exemple RNCP37849), ESCO ou ROME.", "Choose RNCP (for instance RNCP37849), ESCO or ROME."},
 	{regexp.MustCompile(`^must be a ROME code \(K1201\)$`), "Indiquez un code ROME (par exemple K1201).", "Enter a ROME code (for instance K1201)."},
+	{regexp.MustCompile(`^must be a ROME competence number \(121357\)$`), "Indiquez le numéro d'une compétence du ROME (par exemple 121357).", "Enter the number of a ROME competence (for instance 121357)."},
 	{regexp.MustCompile(`^must be an ESCO skill URI`), "Indiquez l'adresse d'une compétence ESCO (http://data.europa.eu/esco/skill/…).", "Enter an ESCO skill URI (http://data.europa.eu/esco/skill/…)."},
 	{regexp.MustCompile(`^must be 1 to 32 letters, digits`), "Indiquez un code fait de lettres, de chiffres, de points ou de tirets.", "Enter a code made of letters, digits, dots or dashes."},
 	{regexp.MustCompile(`^must be \w+(, \w+)* or \w+$`), "Choisissez une des possibilités proposées.", "Choose one of the options offered."},

@@ -107,7 +107,7 @@ func render(w http.ResponseWriter, r *http.Request, log *slog.Logger, tpl *Templ
 // (our own styles and script only, no inline code, no framing), no
 // referrer, no sniffing.
 func securityHeaders(h http.Header, noindex bool) {
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")

@@ -83,6 +83,9 @@ func startService(ctx context.Context, dir string) (s *service, err error) {
 	if s.seeded, err = demo.Seed(ctx, demo.Deps{Commands: h, Creds: creds, Files: files}, dir); err != nil {
 		return s, err
 	}
+	if err := importFrameworks(ctx, h); err != nil {
+		return s, fmt.Errorf("import the frameworks: %w", err)
+	}
 	head, err := store.Head(ctx)
 	if err != nil {
 		return s, err
