@@ -11,6 +11,9 @@ import (
 // the ligatures spelt out (œ → oe), so that "educateur" finds
 // "Éducateur" and "oeuvre" finds "œuvre".
 func fold(s string) string {
+	if ascii(s) {
+		return strings.ToLower(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -55,4 +58,31 @@ func searchWords(s string) []string {
 		out = append(out, w)
 	}
 	return out
+}
+
+// queryWords are the words of a search: as searchWords, but the last one,
+// which the person may still be typing, is kept even if it is a stop
+// word of three letters or more ("for" begins "former").
+func queryWords(s string) []string {
+	out := searchWords(s)
+	all := allWords(s)
+	if n := len(all); n > 0 && stopWords[all[n-1]] && len(all[n-1]) >= 3 {
+		out = append(out, all[n-1])
+	}
+	return out
+}
+
+// allWords splits s, folded, into all its words, stop words included (to
+// match a query's stop word still being typed).
+func allWords(s string) []string {
+	return strings.FieldsFunc(fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -31,6 +31,9 @@ const MaxFrameworkHits = 50
 // others. A word of two letters may match more; the person types on.
 const maxCandidates = 400
 
+// candidateChunk is how many candidates one query reads.
+const candidateChunk = 100
+
 // FrameworkHit is one entry found, or looked up by its reference.
 type FrameworkHit struct {
 	Kind      domain.FrameworkKind `json:"kind"`
@@ -55,7 +58,7 @@ type FrameworkHit struct {
 // FrameworkSearch answers q. A kind never imported has no entries; an
 // empty query (or one of stop words only) finds nothing.
 func (q *Queries) FrameworkSearch(ctx context.Context, fq FrameworkQuery) ([]FrameworkHit, error) {
-	qw := searchWords(fq.Q)
+	qw := queryWords(fq.Q)
 	if len(qw) == 0 {
 		return []FrameworkHit{}, nil
 	}
@@ -126,23 +129,29 @@ func (q *Queries) searchKind(ctx context.Context, gen int, kind domain.Framework
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search %s: %w", kind, err)
 	}
-	docs, err := q.fwDocs(ctx, gen, nsFwEntry, prefix, seqs)
-	if err != nil {
-		return nil, err
-	}
+	// Candidates are read a chunk at a time, and reading stops once
+	// there are enough hits to rank: as one types, the first words of the
+	// index for the query's longest word are the nearest ones.
 	whole := strings.Join(qw, " ")
 	var hits []FrameworkHit
-	for _, seq := range seqs {
-		var e fwEntryDoc
-		if raw, ok := docs[seq]; !ok || json.Unmarshal(raw, &e) != nil {
-			continue
+	for start := 0; start < len(seqs) && len(hits) < 2*fq.Limit; start += candidateChunk {
+		chunk := seqs[start:min(start+candidateChunk, len(seqs))]
+		docs, err := q.fwDocs(ctx, gen, nsFwEntry, prefix, chunk)
+		if err != nil {
+			return nil, err
 		}
-		h := hitOf(kind, cur.Version, e, fq.Lang)
-		if fq.Linkable && !h.Linkable {
-			continue
-		}
-		if h.rank, h.Matched, ok = matchRank(e, h, qw, whole, fq.Lang); ok {
-			hits = append(hits, h)
+		for _, seq := range chunk {
+			var e fwEntryDoc
+			if raw, ok := docs[seq]; !ok || json.Unmarshal(raw, &e) != nil {
+				continue
+			}
+			h := hitOf(kind, cur.Version, e, fq.Lang)
+			if fq.Linkable && !h.Linkable {
+				continue
+			}
+			if h.rank, h.Matched, ok = matchRank(e, h, qw, whole, fq.Lang); ok {
+				hits = append(hits, h)
+			}
 		}
 	}
 	return hits, nil
@@ -160,7 +169,7 @@ func hitOf(kind domain.FrameworkKind, version int, e fwEntryDoc, lang string) Fr
 // language's, 4 in another label (returned as matched).
 func matchRank(e fwEntryDoc, h FrameworkHit, qw []string, whole, lang string) (int, string, bool) {
 	has := func(text string) bool {
-		tw := searchWords(text)
+		tw := allWords(text)
 		for _, w := range qw {
 			if !slices.ContainsFunc(tw, func(t string) bool { return strings.HasPrefix(t, w) }) {
 				return false

@@ -74,7 +74,7 @@ type benchLine struct {
 	Machine            string  `json:"machine"`
 }
 
-const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation, badge, notify, import"
+const benchCommands = "append, command, rebuild, http, project, scaleout, audit, export, conversation, badge, notify, import, frameworks"
 
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -105,6 +105,8 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchNotify(ctx, args[1:], stdout, stderr)
 	case "import": // LEAP2A imports through the API (bench_import.go)
 		return benchImport(ctx, args[1:], stdout, stderr)
+	case "frameworks": // imports, the read model, search as one types (bench_frameworks.go)
+		return benchFrameworks(ctx, args[1:], stdout, stderr)
 	}
 	return usageError("bench: unknown sub-command %q (want %s)", args[0], benchCommands)
 }
