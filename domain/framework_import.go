@@ -17,7 +17,7 @@ const (
 	maxEntryCode        = 300
 	// frameworkPartBytes bounds the estimated JSON size of one part, well
 	// under the event store's limit on one event (1 MiB).
-	frameworkPartBytes = 256 << 10
+	frameworkPartBytes = 640 << 10
 )
 
 // Framework is the history of one kind's imports.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -34,8 +36,20 @@ func benchFrameworks(ctx context.Context, args []string, stdout, stderr io.Write
 	small := fs.Int("small", 1000, "entries of the small release")
 	large := fs.Int("large", 15000, "entries of the large release (ESCO 1.2 has 13,939 skills)")
 	searches := fs.Int("searches", 400, "searches measured per release")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	sys, closeSys, err := openBenchSystem(ctx, "frameworks", *backend)
 	if err != nil {
