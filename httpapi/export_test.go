@@ -91,7 +91,7 @@ func TestExports(t *testing.T) {
 		status          int
 	}{
 		{"/v1/portfolios/p-zoe/cvs/cv-1/export?format=docx", "zoe", "format", 422},
-		{"/v1/portfolios/p-zoe/export?format=europass", "zoe", "format", 422},
+		{"/v1/portfolios/p-zoe/export?format=hr-open", "zoe", "format", 422},
 		{"/v1/portfolios/p-zoe/cvs/cv-1/export?lang=de", "zoe", "lang", 422},
 		{"/v1/portfolios/p-zoe/cvs/cv-9/export", "zoe", "cv", 404},
 		{"/v1/portfolios/p-zoe/cvs/cv-1/export", "tutor", "", 403},

@@ -19,7 +19,7 @@ type notifyConfig struct {
 	SMTPUser  string
 	StartTLS  string
 	From      string
-	PublicURL string
+	PublicURL string // serve's --public-url (config.go), for the links of e-mails
 	Window    time.Duration
 	Sweep     time.Duration
 }
@@ -30,7 +30,6 @@ func addNotifyFlags(fs *flag.FlagSet) *notifyConfig {
 	fs.StringVar(&c.SMTPUser, "smtp-user", env("PARCOURS_SMTP_USER", ""), "SMTP user name, if the server wants one (env PARCOURS_SMTP_USER)")
 	fs.StringVar(&c.StartTLS, "smtp-starttls", env("PARCOURS_SMTP_STARTTLS", "opportunistic"), "STARTTLS: opportunistic, mandatory or none (env PARCOURS_SMTP_STARTTLS)")
 	fs.StringVar(&c.From, "mail-from", env("PARCOURS_MAIL_FROM", "Parcours <noreply@localhost>"), "sender address of the digests (env PARCOURS_MAIL_FROM)")
-	fs.StringVar(&c.PublicURL, "public-url", env("PARCOURS_PUBLIC_URL", ""), "the service's public address, for the links of e-mails (default: http:// and --addr) (env PARCOURS_PUBLIC_URL)")
 	fs.DurationVar(&c.Window, "digest-window", envDuration("PARCOURS_DIGEST_WINDOW", 10*time.Minute), "how long a notification waits for others to join its digest (env PARCOURS_DIGEST_WINDOW)")
 	fs.DurationVar(&c.Sweep, "inactivity-sweep", envDuration("PARCOURS_INACTIVITY_SWEEP", time.Hour), "how often inactive beneficiaries are looked for (env PARCOURS_INACTIVITY_SWEEP)")
 	return c

@@ -41,6 +41,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err != nil {
 		return err
 	}
+	nc.PublicURL = sc.PublicURL // as given: the e-mails' links default to the listener's address
 	if sc.PublicURL == "" {
 		sc.PublicURL = "http://" + *addr
 	}
